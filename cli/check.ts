@@ -1,0 +1,29 @@
+// `icegate check`: validate a configuration without starting anything.
+import type { Command } from './io.ts';
+import { loadCliConfig } from './config-file.ts';
+import { configOptionsHelp, parseConfigOptions } from './options.ts';
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'validate a configuration file and list every problem',
+  help: [
+    'Usage: icegate check [-c FILE]',
+    '',
+    'Validates the configuration. Every problem is printed to stderr as',
+    'FILE:LINE: key.path: what is wrong, and the exit status is 1; a valid',
+    'configuration prints "FILE: configuration is valid" and exits 0.',
+    '',
+    configOptionsHelp,
+  ].join('\n'),
+  async run(args, io) {
+    const options = parseConfigOptions(args);
+    if (options.help) {
+      io.out(this.help);
+      return 0;
+    }
+    const loaded = await loadCliConfig(options.config, io);
+    if (loaded === null) return 1;
+    io.out(`${loaded.label}: configuration is valid`);
+    return 0;
+  },
+};

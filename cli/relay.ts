@@ -1,0 +1,68 @@
+// `icegate relay` (and, until the supervisor exists, `icegate start`): the relay core in the
+// foreground, with its configuration checked and its secrets resolved first.
+import { resolveSecrets, secretLabels, SecretsError } from '../config/secrets.ts';
+import type { Command, Io } from './io.ts';
+import { loadCliConfig } from './config-file.ts';
+import { configOptionsHelp, parseConfigOptions } from './options.ts';
+
+async function runRelayCommand(args: string[], io: Io, help: string): Promise<number> {
+  const options = parseConfigOptions(args);
+  if (options.help) {
+    io.out(help);
+    return 0;
+  }
+  const loaded = await loadCliConfig(options.config, io);
+  if (loaded === null) return 1;
+  let resolved;
+  try {
+    resolved = await resolveSecrets(loaded.config);
+  } catch (error) {
+    if (!(error instanceof SecretsError)) throw error;
+    io.err(error.message);
+    return 1;
+  }
+  for (const warning of resolved.warnings) io.err(`warning: ${warning}`);
+  // Where, never what: secrets stay out of terminals and logs.
+  for (const name of resolved.generated) io.out(`generated ${secretLabels[name]}: see ${resolved.file}`);
+  // Loaded only now, so `icegate check` works even when the relay itself cannot be loaded.
+  const { runRelay } = await import('../relay/main.ts');
+  await runRelay({ config: loaded.config, secrets: resolved.secrets, configPath: loaded.path });
+  return 0;
+}
+
+const secretsNote = [
+  'Passwords left null in relay.auth are read from <stateDir>/secrets.yaml, or',
+  'generated into it on first start; the command prints where, never the password.',
+].join('\n');
+
+export const relayCommand: Command = {
+  name: 'relay',
+  summary: 'run the relay core in the foreground',
+  help: [
+    'Usage: icegate relay [-c FILE]',
+    '',
+    'Runs the Icecast-compatible relay core in the foreground.',
+    secretsNote,
+    '',
+    configOptionsHelp,
+  ].join('\n'),
+  run(args, io) {
+    return runRelayCommand(args, io, this.help);
+  },
+};
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'start icegate (for now: the relay core, in the foreground)',
+  help: [
+    'Usage: icegate start [-c FILE]',
+    '',
+    'Starts icegate. For now this runs the relay core in the foreground.',
+    secretsNote,
+    '',
+    configOptionsHelp,
+  ].join('\n'),
+  run(args, io) {
+    return runRelayCommand(args, io, this.help);
+  },
+};

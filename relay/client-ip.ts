@@ -1,0 +1,57 @@
+// The listener's or source's real address. Forwarding headers are believed only from the peers
+// in relay.trustedProxies (the gateway); Icecast 2.4 ignores them entirely, so its logs and stats
+// behind a proxy show only the proxy (research §2.9, gateway.md §2.4).
+import { BlockList, isIP } from 'node:net';
+
+export interface Forwarded {
+  /** The client address to use for stats, logs and decisions. */
+  ip: string;
+  /** 'https' when a trusted proxy says the client connected over TLS. */
+  proto: 'http' | 'https';
+  /** Host as the client sent it, when a trusted proxy forwarded it. */
+  host: string | null;
+}
+
+export function trustList(cidrs: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of cidrs) {
+    const [addr, bits] = entry.split('/');
+    const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(addr!, family);
+    else list.addSubnet(addr!, Number(bits), family);
+  }
+  return list;
+}
+
+/** Strip the IPv4-mapped IPv6 prefix Node reports on dual-stack sockets. */
+export function plainAddress(addr: string | undefined): string {
+  if (!addr) return '';
+  return addr.startsWith('::ffff:') && isIP(addr.slice(7)) === 4 ? addr.slice(7) : addr;
+}
+
+function trusted(list: BlockList, peer: string): boolean {
+  const family = isIP(peer);
+  if (family === 0) return false;
+  return list.check(peer, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * Resolve the client from the socket peer and, for a trusted peer, the gateway's headers. The
+ * gateway overwrites X-Forwarded-For with the one address it saw, so the right-most entry is the
+ * one a trusted proxy vouches for.
+ */
+export function resolveClient(
+  list: BlockList,
+  peerAddress: string | undefined,
+  header: (name: string) => string | undefined,
+): Forwarded {
+  const peer = plainAddress(peerAddress);
+  const host = header('host') ?? null;
+  if (!trusted(list, peer)) return { ip: peer, proto: 'http', host };
+  const xff = header('x-forwarded-for');
+  const last = xff?.split(',').pop()?.trim();
+  const ip = last && isIP(last) ? plainAddress(last) : peer;
+  const proto = header('x-forwarded-proto')?.trim().toLowerCase() === 'https' ? 'https' : 'http';
+  const fhost = header('x-forwarded-host')?.trim();
+  return { ip, proto, host: fhost || host };
+}

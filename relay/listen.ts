@@ -1,0 +1,69 @@
+// A listener on a raw socket (GET of a mount). The response head is Icecast's (research §2.2):
+// HTTP/1.0 200, no Content-Length, Connection: Close, the icy-* headers, then stream bytes.
+import type { Socket } from 'node:net';
+import type { RequestHead } from './request-head.ts';
+import { renderError } from './responses.ts';
+import type { RelayContext } from './context.ts';
+import { Listener } from './listener.ts';
+import { listenerResponseHead, wantsIcy } from './listener-head.ts';
+import type { Mount } from './mount.ts';
+
+/** Bytes a listener may send after its request before we stop reading and hang up. */
+const MAX_LISTENER_INPUT = 16 * 1024;
+
+export interface ListenerIdentity {
+  ip: string;
+  auth?: string;
+  username?: string;
+}
+
+/** Is there anything to serve (or fall back to) for GET `path`? */
+export function isListenPath(ctx: RelayContext, path: string): boolean {
+  return ctx.registry.get(path) !== undefined;
+}
+
+export function serveListener(ctx: RelayContext, socket: Socket, head: RequestHead, who: ListenerIdentity): void {
+  const admission = ctx.registry.admitListener(head.path);
+  if (!admission.ok) {
+    socket.end(renderError(admission.code));
+    return;
+  }
+  const mount = admission.mount;
+  const metaint = wantsIcy(head.get('icy-metadata'), mount.codec) ? mount.settings.metadataInterval : null;
+  socket.setNoDelay(true);
+  socket.write(listenerResponseHead(mount.stats(), metaint, new Date(ctx.clock.now())));
+  const init = {
+    id: ctx.registry.nextListenerId(),
+    ip: who.ip,
+    userAgent: head.get('user-agent') ?? '',
+    connectedAt: ctx.clock.now(),
+    metaint,
+    ...(who.auth !== undefined ? { auth: who.auth } : {}),
+    ...(who.username !== undefined ? { username: who.username } : {}),
+  };
+  const listener = new Listener(socket, init, head.path);
+  attachListener(ctx, mount, listener);
+}
+
+/** Wire a listener whose head was written into a mount; shared with embedders (the gateway's edge). */
+export function attachListener(ctx: RelayContext, mount: Mount, listener: Listener): void {
+  const socket = listener.sink as Socket;
+  const current = (): Mount | undefined => (listener.feed ? ctx.registry.get(listener.feed.name) : undefined);
+  let input = 0;
+  socket.on('data', (d: Buffer) => {
+    input += d.length;
+    if (input > MAX_LISTENER_INPUT) socket.destroy();
+  });
+  socket.on('error', () => socket.destroy());
+  socket.once('close', () => {
+    const m = current();
+    if (m) m.removeListener(listener, 'closed');
+  });
+  const limit = mount.settings.maxListenerDuration;
+  if (limit > 0) {
+    const timer = ctx.clock.after(limit * 1000, () => current()?.removeListener(listener, 'duration'));
+    socket.once('close', () => timer.cancel());
+  }
+  socket.resume();
+  mount.addListener(listener);
+}

@@ -1,0 +1,41 @@
+// `icegate relay`: the relay core in the foreground.
+import type { Config, ResolvedSecrets } from '../config/schema.ts';
+import { startRelay } from './start.ts';
+
+export interface RunRelayOptions {
+  config: Config;
+  secrets: ResolvedSecrets;
+  configPath: string | null;
+}
+
+export async function runRelay(o: RunRelayOptions): Promise<void> {
+  const relay = await startRelay({ config: o.config.relay, secrets: o.secrets });
+  const { host, hostname } = o.config.relay;
+  const port = relay.port();
+  const shown = host === '0.0.0.0' || host === '::' ? hostname : host;
+  const base = `${shown}:${port}`;
+  process.stdout.write(
+    [
+      `icegate relay core listening on ${base}`,
+      `  source:   icecast://${o.config.relay.auth.sourceUser}:<source password>@${base}/live.mp3  (PUT or SOURCE)`,
+      `  listener: http://${base}/live.mp3`,
+      '',
+    ].join('\n'),
+  );
+  relay.ctx.registry.on('source-start', (m) => log(`source connected on ${m.name} from ${m.sourceInfo?.ip ?? '?'}`));
+  relay.ctx.registry.on('source-end', (m, reason) => log(`source left ${m.name} (${reason})`));
+  relay.ctx.registry.on('slow-listener', (m, l) => log(`listener ${l.id} (${l.ip}) on ${m.name} fell too far behind, dropped`));
+  relay.ctx.events.on('auth-failure', (e) => {
+    if (!e.probe) log(`bad ${e.channel} credentials from ${e.ip}${e.mount ? ` for ${e.mount}` : ''}`);
+  });
+  const stop = (): void => {
+    log('stopping');
+    void relay.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+}

@@ -1,0 +1,114 @@
+// A source client on a raw socket (PUT or SOURCE, research §1.3): checks in Icecast's order —
+// credentials, mount in use, source limit, Content-Type — then the early 200 and an endless body.
+import type { Socket } from 'node:net';
+import type { RequestHead } from './request-head.ts';
+import { bodyFraming } from './request-head.ts';
+import { renderError, sourceOk } from './responses.ts';
+import type { RelayErrorCode } from './errors.ts';
+import { parseBasic, safeEqual } from './basic-auth.ts';
+import { describeSource } from './source-headers.ts';
+import { ChunkedDecoder } from './chunked-decoder.ts';
+import type { RelayContext } from './context.ts';
+import type { SourceHandle } from './mount.ts';
+
+/** SOURCE without a Content-Type is an Icecast 1.x-style MP3 source (research §1.4). */
+const LEGACY_CONTENT_TYPE = 'audio/mpeg';
+
+export interface SourceCredentials {
+  user: string;
+  password: string;
+}
+
+/** The credentials a mount accepts: its own, else the global source user and password. */
+export function sourceCredentialsFor(ctx: RelayContext, mount: string): SourceCredentials {
+  const m = ctx.config.mounts[mount];
+  return {
+    user: m?.username ?? ctx.config.auth.sourceUser,
+    password: m?.password ?? ctx.secrets.sourcePassword,
+  };
+}
+
+export function checkSourceAuth(ctx: RelayContext, mount: string, authorization: string | undefined): 'ok' | 'missing' | 'bad' {
+  const given = parseBasic(authorization);
+  if (!given) return 'missing';
+  const want = sourceCredentialsFor(ctx, mount);
+  // Both comparisons always run: the reply time must not tell which half was wrong.
+  const userOk = safeEqual(given.user, want.user);
+  const passOk = safeEqual(given.password, want.password);
+  return userOk && passOk ? 'ok' : 'bad';
+}
+
+function refuse(socket: Socket, code: RelayErrorCode): void {
+  socket.end(renderError(code));
+}
+
+export function ingestSource(ctx: RelayContext, socket: Socket, head: RequestHead, rest: Buffer, ip: string): void {
+  const mountName = head.path;
+  const auth = checkSourceAuth(ctx, mountName, head.get('authorization'));
+  if (auth !== 'ok') {
+    // libshout's first request carries no credentials on purpose (research §1.7): a probe, not
+    // a failed login. Either way the 401 advertises PUT so libshout switches to it.
+    ctx.events.emit('auth-failure', { channel: 'source', ip, mount: mountName, probe: auth === 'missing' });
+    return refuse(socket, 'RELAY_SOURCE_AUTH');
+  }
+  const admission = ctx.registry.admitSource(mountName, ip);
+  if (!admission.ok) return refuse(socket, admission.code);
+  let contentType = head.get('content-type')?.trim();
+  if (!contentType) {
+    if (head.method === 'PUT') return refuse(socket, 'RELAY_NO_CONTENT_TYPE');
+    contentType = LEGACY_CONTENT_TYPE;
+  }
+  const framing = bodyFraming(head);
+  if (framing.kind === 'error') return refuse(socket, 'RELAY_BAD_REQUEST');
+
+  const expectContinue = /100-continue/i.test(head.get('expect') ?? '');
+  socket.write(sourceOk(expectContinue));
+  const handle = admission.mount.attachSource(
+    {
+      contentType,
+      ip,
+      userAgent: head.get('user-agent') ?? '',
+      description: describeSource(head),
+      kind: 'source',
+    },
+    (reason) => {
+      if (reason !== 'eof') socket.destroy();
+    },
+  );
+  ctx.events.emit('source-connect', { mount: mountName, ip, takeover: admission.takeover });
+  pipeBody(socket, handle, framing, rest);
+}
+
+type Framing = ReturnType<typeof bodyFraming>;
+
+function pipeBody(socket: Socket, handle: SourceHandle, framing: Framing, rest: Buffer): void {
+  let remaining = framing.kind === 'length' ? framing.length : Infinity;
+  const feed = (data: Buffer): void => {
+    if (remaining !== Infinity) {
+      if (data.length > remaining) data = data.subarray(0, remaining);
+      remaining -= data.length;
+    }
+    if (data.length > 0 && !handle.write(data)) socket.destroy();
+    if (remaining <= 0) handle.end('eof');
+  };
+  let input: (d: Buffer) => void = feed;
+  if (framing.kind === 'chunked') {
+    const decoder = new ChunkedDecoder();
+    input = (d) => {
+      const r = decoder.push(d);
+      if (r.kind === 'error') {
+        handle.end('error');
+        socket.destroy();
+        return;
+      }
+      for (const part of r.data) feed(part);
+      if (r.kind === 'end') handle.end('eof');
+    };
+  }
+  socket.on('data', input);
+  socket.on('error', () => handle.end('error'));
+  socket.on('close', () => handle.end('eof'));
+  socket.setTimeout(0);
+  if (rest.length > 0) input(rest);
+  socket.resume();
+}

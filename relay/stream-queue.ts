@@ -1,0 +1,85 @@
+// The shared per-mount queue (Icecast's refbuf list, research §2.4): every listener reads the same
+// Buffers, so memory grows with the mount, not with the listener count. A listener is a sequence
+// number into this queue; when the chunk it needs has been trimmed it has fallen further behind
+// than queueSize and is dropped as slow.
+import type { Chunk } from './contracts.ts';
+
+export interface QueuedChunk extends Chunk {
+  /** Absolute stream offset of the first byte. */
+  readonly start: number;
+  /** Ogg codec header pages in force for this chunk (same Buffer for a whole header set). */
+  readonly headers: Buffer | null;
+}
+
+export class StreamQueue {
+  #chunks: QueuedChunk[] = [];
+  #firstSeq = 0;
+  #tail = 0;
+  #retain: number;
+
+  /** @param retain bytes kept behind the live edge: max(queueSize, burstSize). */
+  constructor(retain: number) {
+    this.#retain = retain;
+  }
+
+  get firstSeq(): number {
+    return this.#firstSeq;
+  }
+  /** Sequence number the next appended chunk will get. */
+  get nextSeq(): number {
+    return this.#firstSeq + this.#chunks.length;
+  }
+  /** Absolute offset one past the newest byte. */
+  get tail(): number {
+    return this.#tail;
+  }
+  get bytes(): number {
+    const first = this.#chunks[0];
+    return first ? this.#tail - first.start : 0;
+  }
+
+  setRetain(retain: number): void {
+    this.#retain = retain;
+    this.#trim();
+  }
+
+  append(chunk: Chunk, headers: Buffer | null): void {
+    this.#chunks.push({ data: chunk.data, sync: chunk.sync, start: this.#tail, headers });
+    this.#tail += chunk.data.length;
+    this.#trim();
+  }
+
+  at(seq: number): QueuedChunk | undefined {
+    return this.#chunks[seq - this.#firstSeq];
+  }
+
+  /**
+   * Where a new listener starts: the first sync chunk at or after `tail - burst`, so it receives
+   * about `burst` bytes at once, beginning on a frame or page boundary. When no sync chunk lies in
+   * that window the newest sync chunk before it is used; with none at all, the live edge.
+   */
+  burstStart(burst: number): number {
+    const target = this.#tail - burst;
+    let newestSync = -1;
+    for (let i = 0; i < this.#chunks.length; i++) {
+      const c = this.#chunks[i]!;
+      if (!c.sync) continue;
+      if (c.start >= target) return this.#firstSeq + i;
+      newestSync = i;
+    }
+    return newestSync >= 0 ? this.#firstSeq + newestSync : this.nextSeq;
+  }
+
+  clear(): void {
+    this.#firstSeq = this.nextSeq;
+    this.#chunks = [];
+  }
+
+  #trim(): void {
+    // Keep at least one chunk so the live edge is never empty while data flows.
+    while (this.#chunks.length > 1 && this.#tail - this.#chunks[1]!.start >= this.#retain) {
+      this.#chunks.shift();
+      this.#firstSeq++;
+    }
+  }
+}
