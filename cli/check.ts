@@ -1,5 +1,5 @@
 // `icegate check`: validate a configuration without starting anything.
-import type { Command } from './io.ts';
+import type { Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';
 import { configOptionsHelp, parseConfigOptions } from './options.ts';
 

@@ -2,7 +2,8 @@
 // Exit status: 0 success, 1 failure (e.g. an invalid configuration), 2 usage error.
 import { readFileSync } from 'node:fs';
 import { checkCommand } from './check.ts';
-import { processIo, UsageError, type Command, type Io } from './io.ts';
+import { UsageError, type Command } from './command.ts';
+import { processIo, type Io } from './io.ts';
 import { relayCommand, startCommand } from './relay.ts';
 
 const commands: readonly Command[] = [startCommand, relayCommand, checkCommand];

@@ -1,7 +1,7 @@
 // The options every config-reading command shares. node:util parseArgs, strict: an unknown
 // option or a stray argument is a usage error rather than something silently ignored.
 import { parseArgs } from 'node:util';
-import { UsageError } from './io.ts';
+import { UsageError } from './command.ts';
 
 export interface ConfigOptions {
   /** The -c FILE given, or null to look for ./gateway.yaml. */

@@ -1,7 +1,8 @@
 // `icegate relay` (and, until the supervisor exists, `icegate start`): the relay core in the
 // foreground, with its configuration checked and its secrets resolved first.
 import { resolveSecrets, secretLabels, SecretsError } from '../config/secrets.ts';
-import type { Command, Io } from './io.ts';
+import type { Command } from './command.ts';
+import type { Io } from './io.ts';
 import { loadCliConfig } from './config-file.ts';
 import { configOptionsHelp, parseConfigOptions } from './options.ts';
 

@@ -49,6 +49,10 @@ export const RELAY_ERRORS = {
   RELAY_HEADER_TIMEOUT: { status: 408, message: 'Request header timeout', body: 'plain', when: 'The request head did not arrive within headerTimeout.' },
   RELAY_REQUEST_TOO_LARGE: { status: 431, message: 'Request header too large', body: 'plain', detailSeparator: ': ', when: 'The request head exceeds 4095 bytes or 32 lines.' },
   RELAY_INTERNAL: { status: 500, message: '500 - Internal Server Error\n---------------------------\n', body: 'plain', detailSeparator: '', when: 'An unexpected failure inside the relay.' },
+  // Admin, continued (Icecast 2.4.4 src/admin.c command_shoutcast_metadata; the last is the relay's own).
+  RELAY_NO_SUCH_ACTION: { status: 400, message: 'No such action', body: 'html', when: '/admin.cgi with a mode other than updinfo.' },
+  RELAY_NO_URL_UPDATES: { status: 400, message: 'mountpoint will not accept URL updates', body: 'html', when: '/admin.cgi for an Ogg or WebM mount, which carries no ICY titles.' },
+  RELAY_INCOMPATIBLE_DESTINATION: { status: 400, message: 'Destination has a different format', body: 'html', when: 'moveclients names a destination whose codec the listeners\' players cannot switch to.' },
 } as const satisfies Record<string, RelayErrorEntry>;
 
 export type RelayErrorCode = keyof typeof RELAY_ERRORS;

@@ -27,6 +27,9 @@ export interface ListenerFeed {
   sent(bytes: number): void;
 }
 
+/** How long a listener may take to read what was queued when its stream ends. */
+const END_FLUSH_MS = 5000;
+
 export type PumpResult = 'ok' | 'behind';
 
 export class Listener {
@@ -82,10 +85,11 @@ export class Listener {
   /** Write queued chunks until caught up or the socket pushes back. */
   pump(): PumpResult {
     const feed = this.feed;
-    if (!feed || this.#waiting || this.closed) return 'ok';
+    if (!feed || this.closed) return 'ok';
     const queue = feed.queue;
+    // Checked even while waiting for 'drain': a listener that stopped reading must be noticed.
     if (this.nextSeq < queue.firstSeq) return 'behind';
-    if (this.nextSeq >= queue.nextSeq) return 'ok';
+    if (this.#waiting || this.nextSeq >= queue.nextSeq) return 'ok';
     const sink = this.sink;
     sink.cork();
     let more = true;
@@ -119,12 +123,24 @@ export class Listener {
     return this.sink.write(buf);
   }
 
-  close(): void {
+  /**
+   * 'end' lets what is already in the socket reach the player (the stream ended normally), with a
+   * bounded wait for a reader that stopped; 'destroy' drops it (slow, kicked, hung up).
+   */
+  close(mode: 'end' | 'destroy' = 'destroy'): void {
     if (this.#closed) return;
     this.#closed = true;
     this.sink.off('drain', this.#onDrain);
     this.feed = null;
-    this.sink.destroy();
+    if (mode === 'destroy' || this.sink.writableLength === 0) {
+      if (mode === 'end') this.sink.end();
+      else this.sink.destroy();
+      return;
+    }
+    this.sink.end();
+    const timer = setTimeout(() => this.sink.destroy(), END_FLUSH_MS);
+    timer.unref();
+    this.sink.once('close', () => clearTimeout(timer));
   }
 
   stats(): ListenerStats {

@@ -9,7 +9,16 @@ export interface RunRelayOptions {
 }
 
 export async function runRelay(o: RunRelayOptions): Promise<void> {
+  // A closed stdout (the supervisor's pipe gone) must not take the relay down with EPIPE.
+  process.stdout.on('error', () => {});
   const relay = await startRelay({ config: o.config.relay, secrets: o.secrets });
+  // Handlers before the "listening" line: whoever waits for that line may signal at once.
+  const stop = (): void => {
+    log('stopping');
+    void relay.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const { host, hostname } = o.config.relay;
   const port = relay.port();
   const shown = host === '0.0.0.0' || host === '::' ? hostname : host;
@@ -28,12 +37,6 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
   relay.ctx.events.on('auth-failure', (e) => {
     if (!e.probe) log(`bad ${e.channel} credentials from ${e.ip}${e.mount ? ` for ${e.mount}` : ''}`);
   });
-  const stop = (): void => {
-    log('stopping');
-    void relay.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 function log(line: string): void {

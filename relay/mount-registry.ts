@@ -38,6 +38,8 @@ export interface RegistryEvents {
 
 export class MountRegistry extends EventEmitter<RegistryEvents> {
   #mounts = new Map<string, Mount>();
+  /** Mounts whose source (an on-demand relay) starts when a listener arrives: served while idle. */
+  #onDemand = new Set<string>();
   #config: RelayConfig;
   #clock: Clock;
   #nextListenerId = 1;
@@ -116,6 +118,17 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     return m;
   }
 
+  /** Mark a mount on-demand: it exists and admits listeners while idle (research §4.8). */
+  setOnDemand(name: string, on: boolean): void {
+    if (on) {
+      this.#onDemand.add(name);
+      this.ensure(name);
+    } else if (this.#onDemand.delete(name)) {
+      const m = this.#mounts.get(name);
+      if (m) this.#forgetIfIdle(m);
+    }
+  }
+
   nextListenerId(): number {
     return this.#nextListenerId++;
   }
@@ -151,7 +164,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     let full = false;
     for (let depth = 0; mount && depth <= MAX_FALLBACK_DEPTH; depth++) {
       const s = mount.settings;
-      const serving = mount.live || mount.inGrace;
+      const serving = mount.live || mount.inGrace || this.#onDemand.has(mount.name);
       const isFull = s.maxListeners >= 0 && mount.listeners.size >= s.maxListeners;
       if (serving && !isFull) return { ok: true, mount };
       if (serving && isFull) {
@@ -235,7 +248,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
   /** Mounts created by a source (not in the config) disappear once nothing uses them. */
   #forgetIfIdle(mount: Mount): void {
     if (mount.live || mount.inGrace || mount.listeners.size > 0) return;
-    if (this.#config.mounts[mount.name]) return;
+    if (this.#config.mounts[mount.name] || this.#onDemand.has(mount.name)) return;
     this.#mounts.delete(mount.name);
   }
 }

@@ -71,6 +71,8 @@ export class Mount {
   #source: LiveSource | null = null;
   #lastInfo: SourceInfo | null = null;
   #lastCodec: Framer['codec'] | null = null;
+  /** Kept after the source leaves: moves and fallbacks compare formats of idle mounts too. */
+  #lastContentType: string | null = null;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #pendingSync = true;
@@ -104,7 +106,7 @@ export class Mount {
   }
   /** The content type listeners of this mount receive (kept through a grace period). */
   get contentType(): string | null {
-    return (this.#source?.info ?? this.#lastInfo)?.contentType ?? null;
+    return this.#source?.info.contentType ?? this.#lastContentType;
   }
   /** The codec of the current source, or of the last one (a mount keeps its format in a grace period). */
   get codec(): Framer['codec'] | null {
@@ -223,6 +225,7 @@ export class Mount {
     this.flush();
     s.timeout.cancel();
     this.#lastCodec = s.framer.codec;
+    this.#lastContentType = s.info.contentType;
     this.#source = null;
     this.events.emit('source-end', this, reason);
   }
@@ -276,7 +279,7 @@ export class Mount {
   removeListener(listener: Listener, reason: string): void {
     if (!this.listeners.delete(listener)) return;
     listener.onBehind = null;
-    listener.close();
+    listener.close(reason === 'source-gone' ? 'end' : 'destroy');
     this.events.emit('listener-remove', this, listener, reason);
   }
 

@@ -1,7 +1,7 @@
 // A source client on a raw socket (PUT or SOURCE, research §1.3): checks in Icecast's order —
 // credentials, mount in use, source limit, Content-Type — then the early 200 and an endless body.
 import type { Socket } from 'node:net';
-import type { RequestHead } from './request-head.ts';
+import type { RequestHead, BodyFraming } from './request-head.ts';
 import { bodyFraming } from './request-head.ts';
 import { renderError, sourceOk } from './responses.ts';
 import type { RelayErrorCode } from './errors.ts';
@@ -10,9 +10,11 @@ import { describeSource } from './source-headers.ts';
 import { ChunkedDecoder } from './chunked-decoder.ts';
 import type { RelayContext } from './context.ts';
 import type { SourceHandle } from './mount.ts';
+import type { SourceAdmission } from './mount-registry.ts';
+import type { SourceInfo } from './contracts.ts';
 
 /** SOURCE without a Content-Type is an Icecast 1.x-style MP3 source (research §1.4). */
-const LEGACY_CONTENT_TYPE = 'audio/mpeg';
+export const LEGACY_CONTENT_TYPE = 'audio/mpeg';
 
 export interface SourceCredentials {
   user: string;
@@ -63,25 +65,40 @@ export function ingestSource(ctx: RelayContext, socket: Socket, head: RequestHea
 
   const expectContinue = /100-continue/i.test(head.get('expect') ?? '');
   socket.write(sourceOk(expectContinue));
-  const handle = admission.mount.attachSource(
-    {
-      contentType,
-      ip,
-      userAgent: head.get('user-agent') ?? '',
-      description: describeSource(head),
-      kind: 'source',
-    },
-    (reason) => {
-      if (reason !== 'eof') socket.destroy();
-    },
-  );
-  ctx.events.emit('source-connect', { mount: mountName, ip, takeover: admission.takeover });
+  const info: SourceInfo = {
+    contentType,
+    ip,
+    userAgent: head.get('user-agent') ?? '',
+    description: describeSource(head),
+    kind: 'source',
+  };
+  streamSource(ctx, socket, admission, info, framing, rest);
+}
+
+/** How a source body is delimited once the request was accepted. */
+export type SourceFraming = Exclude<BodyFraming, { kind: 'error' }>;
+
+/**
+ * Attach an admitted source to its mount and stream the rest of the connection into it: shared
+ * by PUT/SOURCE and the SHOUTcast v1 port. The connection is closed whenever the source ends,
+ * including when a framed body (Content-Length, chunked) is complete: nothing follows a source
+ * body, and an open socket with no timer left on it would never be reclaimed.
+ */
+export function streamSource(
+  ctx: RelayContext,
+  socket: Socket,
+  admission: Extract<SourceAdmission, { ok: true }>,
+  info: SourceInfo,
+  framing: SourceFraming,
+  rest: Buffer,
+): void {
+  // After a complete body the 200 may still be on its way out; any other end is abrupt.
+  const handle = admission.mount.attachSource(info, (reason) => (reason === 'eof' ? socket.destroySoon() : socket.destroy()));
+  ctx.events.emit('source-connect', { mount: admission.mount.name, ip: info.ip, takeover: admission.takeover });
   pipeBody(socket, handle, framing, rest);
 }
 
-type Framing = ReturnType<typeof bodyFraming>;
-
-function pipeBody(socket: Socket, handle: SourceHandle, framing: Framing, rest: Buffer): void {
+function pipeBody(socket: Socket, handle: SourceHandle, framing: SourceFraming, rest: Buffer): void {
   let remaining = framing.kind === 'length' ? framing.length : Infinity;
   const feed = (data: Buffer): void => {
     if (remaining !== Infinity) {
@@ -109,6 +126,7 @@ function pipeBody(socket: Socket, handle: SourceHandle, framing: Framing, rest: 
   socket.on('error', () => handle.end('error'));
   socket.on('close', () => handle.end('eof'));
   socket.setTimeout(0);
-  if (rest.length > 0) input(rest);
+  // A Content-Length: 0 body is complete before it starts.
+  if (rest.length > 0 || remaining === 0) input(rest);
   socket.resume();
 }

@@ -59,6 +59,8 @@ export class StreamQueue {
    * that window the newest sync chunk before it is used; with none at all, the live edge.
    */
   burstStart(burst: number): number {
+    // burstSize 0 (Icecast's burst-on-connect 0): join at the live edge.
+    if (burst <= 0) return this.nextSeq;
     const target = this.#tail - burst;
     let newestSync = -1;
     for (let i = 0; i < this.#chunks.length; i++) {

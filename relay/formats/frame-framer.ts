@@ -2,7 +2,7 @@
 // frame header (Icecast 2.4.4 starts listeners mid-frame, research §2.5).
 import type { AudioInfo, Chunk, Framer } from '../contracts.ts';
 import { ChunkGrouper } from './chunk-grouper.ts';
-import type { FrameSyntax } from './frame-syntax.ts';
+import type { FrameHeader, FrameSyntax } from './frame-syntax.ts';
 import { ID3_MARKER, id3v2Length } from './id3.ts';
 
 const EMPTY = Buffer.alloc(0);
@@ -15,11 +15,15 @@ const EMPTY = Buffer.alloc(0);
  * drops the lock and the framer resyncs from there. ID3v2 tags met while not locked are skipped
  * whole. Skipped and resync bytes count as dropped.
  *
+ * Sources do send AAC labelled audio/mpeg (and SOURCE without a type means audio/mpeg), so the
+ * framer is given the syntax the Content-Type announces first and may lock onto the others too;
+ * `codec` tells which one it found.
+ *
  * The bytes carried between pushes are at most one frame plus a header (the candidate waiting
  * for its successor), so garbage cannot grow them.
  */
 export class FrameFramer implements Framer {
-  readonly codec: 'mp3' | 'aac';
+  #syntaxes: readonly FrameSyntax[];
   #syntax: FrameSyntax;
   #carry: Buffer = EMPTY;
   /** Bytes of an ID3 tag still to skip in the coming input. */
@@ -29,11 +33,14 @@ export class FrameFramer implements Framer {
   #dropped = 0;
   #info: AudioInfo = {};
 
-  constructor(syntax: FrameSyntax) {
-    this.#syntax = syntax;
-    this.codec = syntax.codec;
+  constructor(preferred: FrameSyntax, ...others: FrameSyntax[]) {
+    this.#syntaxes = [preferred, ...others];
+    this.#syntax = preferred;
   }
 
+  get codec(): 'mp3' | 'aac' {
+    return this.#syntax.codec;
+  }
   headerPages(): Buffer | null {
     return null;
   }
@@ -65,12 +72,12 @@ export class FrameFramer implements Framer {
 
   /** Emits whole frames into `out`; returns where the unconsumed tail begins. */
   #scan(buf: Buffer, out: ChunkGrouper): number {
-    const { headerSize, parse, signature } = this.#syntax;
     const n = buf.length;
     let pos = 0;
     let id3At = -1;
     while (pos < n) {
       if (this.#locked) {
+        const { headerSize, parse, signature } = this.#syntax;
         if (n - pos < headerSize) return pos;
         const frame = parse(buf, pos);
         if (frame && signature(buf, pos) === this.#signature) {
@@ -85,52 +92,53 @@ export class FrameFramer implements Framer {
       if (id3At < pos) id3At = indexOrEnd(buf, ID3_MARKER, pos);
       let next = Math.min(indexOrEnd(buf, 0xff, pos), id3At);
       if (next === n) next = Math.max(pos, n - 2); // the last bytes may begin an "ID3" marker
-      this.#drop(next - pos);
+      this.#dropped += next - pos;
       pos = next;
       if (pos === id3At) {
         const tag = id3v2Length(buf, pos);
         if (tag === 'need') return pos;
         if (tag !== null) {
           const take = Math.min(tag, n - pos);
-          this.#drop(take);
+          this.#dropped += take;
           this.#skip = tag - take;
           pos += take;
           continue;
         }
       }
-      if (buf[pos] !== 0xff) {
-        // A trailing 'I' or 'ID' may begin a tag; anything else is dropped.
-        if (n - pos < 3 && id3v2Length(buf, pos) === 'need') return pos;
-        this.#drop(1);
+      const found = buf[pos] === 0xff ? this.#sync(buf, pos) : n - pos < 3 && id3v2Length(buf, pos) === 'need' ? 'need' : null;
+      if (found === 'need') return pos;
+      if (found === null) {
+        this.#dropped++;
         pos++;
         continue;
       }
-      if (n - pos < headerSize) return pos;
-      const frame = parse(buf, pos);
-      if (!frame) {
-        this.#drop(1);
-        pos++;
-        continue;
-      }
-      const after = pos + frame.length;
-      if (n - after < headerSize) return pos;
-      const sig = signature(buf, pos);
-      if (!parse(buf, after) || signature(buf, after) !== sig) {
-        this.#drop(1);
-        pos++;
-        continue;
-      }
-      this.#locked = true;
-      this.#signature = sig;
-      if (this.#info.samplerate === undefined) this.#info = infoOf(frame);
-      out.add(pos, after);
-      pos = after;
+      if (this.#info.samplerate === undefined) this.#info = infoOf(found);
+      out.add(pos, pos + found.length);
+      pos += found.length;
     }
     return pos;
   }
 
-  #drop(n: number): void {
-    this.#dropped += n;
+  /**
+   * Tries each syntax at a 0xFF byte: locks onto the first whose frame is followed by a consistent
+   * header. 'need' when a syntax needs more bytes to decide.
+   */
+  #sync(buf: Buffer, pos: number): FrameHeader | 'need' | null {
+    for (const syntax of this.#syntaxes) {
+      const { headerSize, parse, signature } = syntax;
+      if (buf.length - pos < headerSize) return 'need';
+      const frame = parse(buf, pos);
+      if (!frame) continue;
+      const after = pos + frame.length;
+      if (buf.length - after < headerSize) return 'need';
+      const sig = signature(buf, pos);
+      if (!parse(buf, after) || signature(buf, after) !== sig) continue;
+      this.#syntax = syntax;
+      this.#signature = sig;
+      this.#locked = true;
+      return frame;
+    }
+    return null;
   }
 }
 
@@ -139,7 +147,7 @@ function indexOrEnd(buf: Buffer, what: number | Buffer, from: number): number {
   return i < 0 ? buf.length : i;
 }
 
-function infoOf(frame: { samplerate: number; channels?: number; bitrate?: number }): AudioInfo {
+function infoOf(frame: FrameHeader): AudioInfo {
   const info: AudioInfo = { samplerate: frame.samplerate };
   if (frame.channels !== undefined) info.channels = frame.channels;
   if (frame.bitrate !== undefined) info.bitrate = frame.bitrate;

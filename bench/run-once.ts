@@ -1,0 +1,127 @@
+// One measured run: a server, one 128 kbit/s MP3 source, N listeners from the load generator,
+// /proc samples of the server before the listeners, once all are connected, and after the window.
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
+import { startSource, stopProcess } from '../test/helpers/ffmpeg.ts';
+import { sampleProcess } from './proc.ts';
+import { BENCH_SECRETS, nodeScript, spawnWithFdLimit, stopChild, type BenchServer } from './servers.ts';
+
+export const MOUNT = '/bench.mp3';
+export const BURST = 65536;
+/** 128 kbit/s CBR. */
+export const RATE = 16000;
+/** The queue must hold a whole burst before listeners join: 64 KiB at 16 kB/s is 4.1 s. */
+const QUEUE_FILL_MS = 6000;
+const SOURCE_TIMEOUT_MS = 20000;
+
+export interface RunOptions {
+  listeners: number;
+  windowMs: number;
+  connectMs: number;
+}
+
+export interface RunResult {
+  served: number;
+  /** Closed before a response head, or answered with anything but 200. */
+  refused: number;
+  /** No answer at all by the time the window started (connect-ms + 20 s after the first). */
+  unanswered: number;
+  /** Received < 90 % of burst + 16000 B/s since connecting, or cut off during the window. */
+  starved: number;
+  /** From the first connect to the last response head, ms. */
+  connectSpanMs: number;
+  /** Server CPU with the source alone, ms per second. */
+  idleCpuMsPerSec: number;
+  cpuMsPerListenerSec: number;
+  rssKiBPerListener: number;
+  firstBytesMedianMs: number;
+  firstBytesP95Ms: number;
+  /** Load generator CPU during the window, % of one core. */
+  loadgenCpuPct: number;
+}
+
+/** Resolves once GET of the mount answers 200 (the source is live). */
+async function mountLive(port: number): Promise<void> {
+  const deadline = Date.now() + SOURCE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const head = await new Promise<string>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      let got = '';
+      s.on('data', (d) => {
+        got += d.toString('latin1');
+        if (got.includes('\r\n')) s.destroy();
+      });
+      s.on('close', () => resolve(got));
+      s.on('error', () => {});
+      s.write(`GET ${MOUNT} HTTP/1.0\r\n\r\n`);
+    });
+    if (/^\S+ 200 /.test(head)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${MOUNT} did not go live within ${SOURCE_TIMEOUT_MS} ms`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+interface LoadgenLine {
+  event: string;
+  [k: string]: unknown;
+}
+
+function startLoadgen(port: number, o: RunOptions): { child: ChildProcess; next: () => Promise<LoadgenLine> } {
+  const args = ['--port', String(port), '--path', MOUNT, '--listeners', String(o.listeners)];
+  args.push('--connect-ms', String(o.connectMs), '--burst', String(BURST), '--rate', String(RATE));
+  const [cmd, argv] = nodeScript('loadgen.ts', args);
+  const child = spawnWithFdLimit(cmd, argv, ['pipe', 'pipe', 'inherit']);
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async (): Promise<LoadgenLine> => {
+    const r = await lines.next();
+    if (r.done) throw new Error('load generator exited early');
+    return JSON.parse(r.value) as LoadgenLine;
+  };
+  return { child, next };
+}
+
+export async function runOnce(server: BenchServer, o: RunOptions): Promise<RunResult> {
+  const source = startSource({ port: server.port, mount: MOUNT, codec: 'mp3', password: BENCH_SECRETS.sourcePassword, noise: true });
+  let loadgen: ChildProcess | null = null;
+  try {
+    await mountLive(server.port);
+    const idleStart = sampleProcess(server.pid);
+    await sleep(QUEUE_FILL_MS);
+    const before = sampleProcess(server.pid);
+    const lg = startLoadgen(server.port, o);
+    loadgen = lg.child;
+    const connected = await lg.next();
+    const start = sampleProcess(server.pid);
+    const lgStart = sampleProcess(lg.child.pid!);
+    await sleep(o.windowMs);
+    const end = sampleProcess(server.pid);
+    const lgEnd = sampleProcess(lg.child.pid!);
+    lg.child.stdin!.write('report\n');
+    const report = await lg.next();
+    await once(lg.child, 'exit');
+    const served = Number(report.served);
+    const windowSec = (end.at - start.at) / 1000;
+    return {
+      served,
+      refused: Number(report.refused),
+      unanswered: Number(report.unanswered),
+      starved: Number(report.starved),
+      connectSpanMs: Number(connected.spanMs),
+      idleCpuMsPerSec: ((before.cpuMs - idleStart.cpuMs) * 1000) / (before.at - idleStart.at),
+      cpuMsPerListenerSec: (end.cpuMs - start.cpuMs) / (served * windowSec),
+      rssKiBPerListener: (end.rssKiB - before.rssKiB) / served,
+      firstBytesMedianMs: Number(report.firstBytesMedianMs),
+      firstBytesP95Ms: Number(report.firstBytesP95Ms),
+      loadgenCpuPct: ((lgEnd.cpuMs - lgStart.cpuMs) * 100) / (lgEnd.at - lgStart.at),
+    };
+  } finally {
+    if (loadgen) await stopChild(loadgen);
+    await stopProcess(source);
+  }
+}

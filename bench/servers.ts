@@ -1,0 +1,132 @@
+// The two servers under test, each in its own process on 127.0.0.1: the icegate relay core
+// (bench/relay-child.ts) and, when installed, a real Icecast 2.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, chmodSync, writeFileSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { tmpdir, userInfo } from 'node:os';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedSecrets } from '../config/schema.ts';
+import { icecastConfig } from './icecast-config.ts';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const BENCH_SECRETS: ResolvedSecrets = {
+  sourcePassword: 'bench-source-password',
+  adminPassword: 'bench-admin-password',
+  relayPassword: 'bench-relay-password',
+};
+
+export type ServerKind = 'icegate' | 'icecast';
+
+export interface BenchServer {
+  kind: ServerKind;
+  pid: number;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const ICECAST_BINARIES = ['/usr/sbin/icecast2', '/usr/bin/icecast2'];
+const START_TIMEOUT_MS = 15000;
+const STOP_TIMEOUT_MS = 5000;
+
+export function findIcecast(): string | null {
+  return ICECAST_BINARIES.find((p) => existsSync(p)) ?? null;
+}
+
+/**
+ * Spawn through sh to raise the open-file limit first: thousands of listeners need thousands of
+ * descriptors, and a soft limit can only be raised by the process itself (up to the hard one).
+ */
+export function spawnWithFdLimit(command: string, args: string[], stdio: Array<'pipe' | 'ignore' | 'inherit'>): ChildProcess {
+  const script = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"';
+  return spawn('sh', ['-c', script, command, ...args], { cwd: ROOT, stdio });
+}
+
+/** Node with the tsx loader, as `npm run bench` runs the orchestrator. */
+export function nodeScript(script: string, args: string[], nodeArgs: string[] = []): [string, string[]] {
+  return [process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'bench', script), ...args]];
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startIcegate(o: { clients: number; cpuProfDir?: string }): Promise<BenchServer> {
+  const nodeArgs = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const [cmd, args] = nodeScript('relay-child.ts', ['--clients', String(o.clients)], nodeArgs);
+  const child = spawnWithFdLimit(cmd, args, ['ignore', 'pipe', 'inherit']);
+  const lines = createInterface({ input: child.stdout! });
+  const first = once(lines, 'line').then(([line]) => JSON.parse(line as string) as { port: number });
+  const { port } = await withTimeout(first, 'icegate relay child');
+  return { kind: 'icegate', pid: child.pid!, port, stop: () => stopChild(child) };
+}
+
+/** A free loopback port (Icecast takes its port from the config file, not from the OS). */
+async function freePort(): Promise<number> {
+  const srv = net.createServer().listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (child.exitCode === null && Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing answers on port ${port} within ${START_TIMEOUT_MS} ms`);
+}
+
+export async function startIcecast(o: { clients: number; binary: string }): Promise<BenchServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'icegate-bench-icecast-'));
+  // Icecast drops root for nobody:nogroup before opening its logs there.
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const asRoot = userInfo().uid === 0;
+  const config = icecastConfig({
+    port,
+    clients: o.clients,
+    dir,
+    sourcePassword: BENCH_SECRETS.sourcePassword,
+    adminPassword: BENCH_SECRETS.adminPassword,
+    changeOwner: asRoot ? { user: 'nobody', group: 'nogroup' } : null,
+  });
+  writeFileSync(path.join(dir, 'icecast.xml'), config);
+  const child = spawnWithFdLimit(o.binary, ['-c', path.join(dir, 'icecast.xml')], ['ignore', 'ignore', 'inherit']);
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`icecast exited with ${String(code)}`);
+  });
+  await Promise.race([waitForPort(port, child), exited]);
+  exited.catch(() => {});
+  return {
+    kind: 'icecast',
+    pid: child.pid!,
+    port,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,92 @@
+// The relay's Prometheus metrics, one Registry per relay (several relays may share a process, so
+// prom-client's global registry is never used). Mount figures are read from mount.stats() when
+// Prometheus scrapes, through collect() callbacks: nothing on the data path knows about metrics.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MountStats } from '../contracts.ts';
+import type { RelayContext } from '../context.ts';
+
+interface PerMountMetric {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  value: (s: MountStats) => number;
+}
+
+/** Every per-mount series, labelled {mount}. Counters mirror the mount's own running totals. */
+export const PER_MOUNT_METRICS: readonly PerMountMetric[] = [
+  { name: 'icegate_listeners', type: 'gauge', help: 'Listeners connected to the mount now.', value: (s) => s.listeners },
+  { name: 'icegate_listener_peak', type: 'gauge', help: 'Most listeners the mount has had at once.', value: (s) => s.listenerPeak },
+  { name: 'icegate_bytes_received_total', type: 'counter', help: 'Bytes received from the mount\'s sources.', value: (s) => s.bytesRead },
+  { name: 'icegate_bytes_sent_total', type: 'counter', help: 'Bytes written to the mount\'s listeners.', value: (s) => s.bytesSent },
+  {
+    name: 'icegate_slow_listener_drops_total',
+    type: 'counter',
+    help: 'Listeners dropped for falling further behind than queueSize (Icecast slow_listeners).',
+    value: (s) => s.slowListeners,
+  },
+  {
+    name: 'icegate_source_reconnects_total',
+    type: 'counter',
+    help: 'Sources that came back to the mount after it had one (takeovers and returns within the grace period).',
+    value: (s) => (s.sourceKind === 'relay' ? 0 : s.sourceReconnects),
+  },
+  {
+    name: 'icegate_relay_reconnects_total',
+    type: 'counter',
+    help: 'Reconnections of a pulled upstream (relays) feeding the mount.',
+    value: (s) => (s.sourceKind === 'relay' ? s.sourceReconnects : 0),
+  },
+];
+
+export const AUTH_CHANNELS = ['source', 'admin'] as const;
+
+export function createRelayRegistry(ctx: RelayContext): Registry {
+  const register = new Registry();
+  const registers = [register];
+  collectDefaultMetrics({ register });
+  const mounts = (): MountStats[] => ctx.registry.list().map((m) => m.stats());
+
+  for (const def of PER_MOUNT_METRICS) {
+    const common = { name: def.name, help: def.help, labelNames: ['mount'] as const, registers };
+    if (def.type === 'gauge') {
+      new Gauge({
+        ...common,
+        collect(this: Gauge<'mount'>) {
+          this.reset();
+          for (const s of mounts()) this.set({ mount: s.mount }, def.value(s));
+        },
+      });
+    } else {
+      new Counter({
+        ...common,
+        collect(this: Counter<'mount'>) {
+          // A counter cannot be set; reset + inc publishes the mount's own running total.
+          this.reset();
+          for (const s of mounts()) this.inc({ mount: s.mount }, def.value(s));
+        },
+      });
+    }
+  }
+
+  new Gauge({
+    name: 'icegate_sources',
+    help: 'Mounts with a live source.',
+    registers,
+    collect(this: Gauge) {
+      this.set(ctx.registry.liveSources());
+    },
+  });
+
+  const authFailures = new Counter({
+    name: 'icegate_auth_failures_total',
+    help: 'Rejected credentials, by channel. Requests without any credentials (client probes) are not counted.',
+    labelNames: ['channel'] as const,
+    registers,
+  });
+  for (const channel of AUTH_CHANNELS) authFailures.inc({ channel }, 0);
+  ctx.events.on('auth-failure', (e) => {
+    if (!e.probe) authFailures.inc({ channel: e.channel });
+  });
+
+  return register;
+}

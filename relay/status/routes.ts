@@ -1,0 +1,39 @@
+// Public status endpoints, no credentials: Icecast's /status-json.xsl and /status.xsl (hidden
+// mounts and hidden fields removed, research icecast.md §3.4) and the relay's /api/v1/status.
+import type { Route, RouteRequest } from '../http-app.ts';
+import type { RelayContext } from '../context.ts';
+import { sendText } from '../http-reply.ts';
+import { sendJson } from '../admin/reply.ts';
+import { iceStats } from './icestats.ts';
+import { statusJson } from './status-json.ts';
+import { statusHtml } from './status-html.ts';
+import { apiMount, apiServer, sortedMounts } from './api-view.ts';
+import { allMountStats, listenUrlFor, serverInfo } from './snapshot.ts';
+
+function publicStats(ctx: RelayContext, r: RouteRequest) {
+  return iceStats(serverInfo(ctx), allMountStats(ctx), { includeHidden: false, listenUrl: listenUrlFor(ctx, r) });
+}
+
+type Page = (ctx: RelayContext, r: RouteRequest) => void;
+
+const PAGES = new Map<string, Page>([
+  // Icecast's exact Content-Type, upper-case charset included.
+  ['/status-json.xsl', (ctx, r) => sendText(r.res, 200, 'application/json; charset=UTF-8', statusJson(publicStats(ctx, r)))],
+  ['/status.xsl', (ctx, r) => sendText(r.res, 200, 'text/html; charset=utf-8', statusHtml(publicStats(ctx, r)))],
+  [
+    '/api/v1/status',
+    (ctx, r) => {
+      const url = listenUrlFor(ctx, r);
+      const mounts = sortedMounts(allMountStats(ctx)).filter((m) => !m.hidden);
+      const body = { server: apiServer(serverInfo(ctx), ctx.clock.now()), mounts: mounts.map((m) => apiMount(m, url(m.mount))) };
+      sendJson(r.res, 200, body);
+    },
+  ],
+]);
+
+export const statusPages: Route = (ctx, r) => {
+  const page = r.method === 'GET' ? PAGES.get(r.path) : undefined;
+  if (!page) return false;
+  page(ctx, r);
+  return true;
+};

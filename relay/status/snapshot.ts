@@ -1,0 +1,25 @@
+// What the status pages and the admin API read from a running relay: the server's description
+// and every mount's stats, taken at one moment.
+import type { RelayContext } from '../context.ts';
+import type { MountStats } from '../contracts.ts';
+import { publicBase, type RouteRequest } from '../http-app.ts';
+import type { ServerInfo } from './icestats.ts';
+
+export function serverInfo(ctx: RelayContext): ServerInfo {
+  const c = ctx.config;
+  return { hostname: c.hostname, location: c.location, admin: c.admin, startedAt: ctx.startedAt };
+}
+
+export function allMountStats(ctx: RelayContext): MountStats[] {
+  return ctx.registry.list().map((m) => m.stats());
+}
+
+/**
+ * Listen URLs with the scheme and host the client used (through the gateway: the public ones),
+ * not Icecast's always-http hostname:port (xiph/Icecast-Server#45). Mount names made by sources
+ * may hold spaces or non-ASCII text, which a URL must carry percent-encoded.
+ */
+export function listenUrlFor(ctx: RelayContext, r: RouteRequest): (mount: string) => string {
+  const base = publicBase(ctx, r.client);
+  return (mount) => `${base}${encodeURI(mount)}`;
+}
