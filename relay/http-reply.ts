@@ -2,6 +2,7 @@
 // with the same status lines, headers and bodies as the raw-socket replies in responses.ts.
 import type http from 'node:http';
 import { renderError, type ErrorOptions } from './responses.ts';
+import { hangUp } from './hang-up.ts';
 import type { RelayErrorCode } from './errors.ts';
 
 /**
@@ -15,7 +16,7 @@ export function sendError(res: http.ServerResponse, code: RelayErrorCode, option
     return;
   }
   res.detachSocket(socket);
-  socket.end(renderError(code, options));
+  hangUp(socket, renderError(code, options));
 }
 
 export function sendText(res: http.ServerResponse, status: number, contentType: string, body: string, extra: string[] = []): void {

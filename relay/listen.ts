@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { RequestHead } from './request-head.ts';
 import { renderError } from './responses.ts';
+import { hangUp } from './hang-up.ts';
 import type { RelayContext } from './context.ts';
 import { Listener } from './listener.ts';
 import { listenerResponseHead, wantsIcy } from './listener-head.ts';
@@ -24,10 +25,7 @@ export function isListenPath(ctx: RelayContext, path: string): boolean {
 
 export function serveListener(ctx: RelayContext, socket: Socket, head: RequestHead, who: ListenerIdentity): void {
   const admission = ctx.registry.admitListener(head.path);
-  if (!admission.ok) {
-    socket.end(renderError(admission.code));
-    return;
-  }
+  if (!admission.ok) return hangUp(socket, renderError(admission.code));
   const mount = admission.mount;
   const metaint = wantsIcy(head.get('icy-metadata'), mount.codec) ? mount.settings.metadataInterval : null;
   socket.setNoDelay(true);

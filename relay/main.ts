@@ -28,6 +28,9 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
       `icegate relay core listening on ${base}`,
       `  source:   icecast://${o.config.relay.auth.sourceUser}:<source password>@${base}/live.mp3  (PUT or SOURCE)`,
       `  listener: http://${base}/live.mp3`,
+      ...(relay.shoutcast
+        ? [`  shoutcast: ${shown}:${relay.shoutcast.port()} (password line; mount ${o.config.relay.shoutcast.mount})`]
+        : []),
       '',
     ].join('\n'),
   );

@@ -6,6 +6,7 @@ import type { Clock } from './clock.ts';
 import { Mount, type MountSettings, type SourceEndReason } from './mount.ts';
 import type { Listener } from './listener.ts';
 import { formatFamily } from './format-family.ts';
+import { isReservedPath } from './reserved-paths.ts';
 
 /** Icecast's MAX_FALLBACK_DEPTH. */
 const MAX_FALLBACK_DEPTH = 10;
@@ -18,7 +19,7 @@ export const TAKEOVER_IDLE_MS = 2000;
 
 export type SourceAdmission =
   | { ok: true; mount: Mount; takeover: boolean }
-  | { ok: false; code: 'RELAY_MOUNT_IN_USE' | 'RELAY_TOO_MANY_SOURCES' };
+  | { ok: false; code: 'RELAY_MOUNT_IN_USE' | 'RELAY_TOO_MANY_SOURCES' | 'RELAY_MOUNT_RESERVED' };
 
 export type ListenAdmission =
   | { ok: true; mount: Mount }
@@ -147,6 +148,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
 
   /** Icecast's order after authentication: mount in use, then the source limit (research §1.3). */
   admitSource(name: string, ip: string): SourceAdmission {
+    if (isReservedPath(name)) return { ok: false, code: 'RELAY_MOUNT_RESERVED' };
     const existing = this.#mounts.get(name);
     if (existing?.live) {
       const sameHost = existing.sourceInfo?.ip === ip;
@@ -176,8 +178,11 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     return { ok: false, code: full ? 'RELAY_MAX_LISTENERS' : 'RELAY_NOT_FOUND' };
   }
 
-  /** Move listeners between mounts without disconnecting them. */
-  move(fromName: string, toName: string, filter: (l: Listener) => boolean = () => true): MoveResult {
+  /**
+   * Move listeners between mounts without disconnecting them. `rehome` makes the destination the
+   * listeners' home (an operator's move sticks; a fallback move remembers where they came from).
+   */
+  move(fromName: string, toName: string, filter: (l: Listener) => boolean = () => true, rehome = false): MoveResult {
     const from = this.#mounts.get(fromName);
     const to = this.#mounts.get(toName);
     if (!from) return { ok: false, reason: 'no-such-source' };
@@ -189,6 +194,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     for (const l of [...from.listeners]) {
       if (!filter(l)) continue;
       from.releaseListener(l);
+      if (rehome) l.home = to.name;
       to.adoptListener(l);
       moved++;
     }

@@ -170,13 +170,15 @@ export class Mount {
     return handle;
   }
 
-  #armTimeout(): Timer {
-    return this.#clock.after(this.settings.sourceTimeout * 1000, () => {
+  /** Re-armed for the time remaining, so a silent source goes exactly sourceTimeout after its last byte. */
+  #armTimeout(delay = this.settings.sourceTimeout * 1000): Timer {
+    return this.#clock.after(delay, () => {
       const s = this.#source;
       if (!s) return;
+      const limit = this.settings.sourceTimeout * 1000;
       const idle = this.#clock.now() - s.lastDataAt;
-      if (idle >= this.settings.sourceTimeout * 1000) s.handle.end('timeout');
-      else s.timeout = this.#armTimeout();
+      if (idle >= limit) s.handle.end('timeout');
+      else s.timeout = this.#armTimeout(limit - idle);
     });
   }
 

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { RelayContext } from './context.ts';
 import { readRequestHead } from './head-reader.ts';
 import { renderError } from './responses.ts';
+import { hangUp } from './hang-up.ts';
 import type { RelayErrorCode } from './errors.ts';
 import { resolveClient } from './client-ip.ts';
 import { ingestSource } from './source-ingest.ts';
@@ -30,8 +31,7 @@ export function createRelayServer(ctx: RelayContext, routes: readonly Route[] = 
   httpServer.headersTimeout = ctx.config.limits.headerTimeout * 1000;
   httpServer.keepAliveTimeout = 1000;
   httpServer.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end(renderError('RELAY_BAD_REQUEST'));
-    else socket.destroy();
+    hangUp(socket as net.Socket, renderError('RELAY_BAD_REQUEST'));
   });
   const sockets = new Set<net.Socket>();
 
@@ -83,6 +83,5 @@ async function handleConnection(ctx: RelayContext, socket: net.Socket, httpServe
 
 function reject(ctx: RelayContext, socket: net.Socket, peer: string | undefined, code: RelayErrorCode, reason: string): void {
   ctx.events.emit('bad-request', { ip: peer ?? '', reason });
-  if (socket.writable) socket.end(renderError(code));
-  else socket.destroy();
+  hangUp(socket, renderError(code));
 }

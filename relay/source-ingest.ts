@@ -3,7 +3,8 @@
 import type { Socket } from 'node:net';
 import type { RequestHead, BodyFraming } from './request-head.ts';
 import { bodyFraming } from './request-head.ts';
-import { renderError, sourceOk } from './responses.ts';
+import { expectsContinue, renderError, sourceOk } from './responses.ts';
+import { hangUp } from './hang-up.ts';
 import type { RelayErrorCode } from './errors.ts';
 import { parseBasic, safeEqual } from './basic-auth.ts';
 import { describeSource } from './source-headers.ts';
@@ -41,7 +42,7 @@ export function checkSourceAuth(ctx: RelayContext, mount: string, authorization:
 }
 
 function refuse(socket: Socket, code: RelayErrorCode): void {
-  socket.end(renderError(code));
+  hangUp(socket, renderError(code));
 }
 
 export function ingestSource(ctx: RelayContext, socket: Socket, head: RequestHead, rest: Buffer, ip: string): void {
@@ -63,8 +64,7 @@ export function ingestSource(ctx: RelayContext, socket: Socket, head: RequestHea
   const framing = bodyFraming(head);
   if (framing.kind === 'error') return refuse(socket, 'RELAY_BAD_REQUEST');
 
-  const expectContinue = /100-continue/i.test(head.get('expect') ?? '');
-  socket.write(sourceOk(expectContinue));
+  socket.write(sourceOk(expectsContinue(head.get('expect'))));
   const info: SourceInfo = {
     contentType,
     ip,

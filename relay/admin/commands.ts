@@ -2,7 +2,8 @@
 // mount command when the request has `mount=`, else as a general one, and may have either form
 // or both. The `.xsl` variants answer with the same XML as the raw ones: the relay ships no XSLT
 // admin pages (its dashboard reads /api/v1), and a script asking for .xsl gets the data either way.
-// buildm3u and manageauth are not offered: listener authentication lives in the gateway.
+// Not offered: buildm3u (it writes listener passwords into playlist URLs) and manageauth
+// (Icecast's per-mount htpasswd editor).
 import type { GeneralCommand } from './general-commands.ts';
 import { listMounts, serverStats, streamListText } from './general-commands.ts';
 import type { MountCommand } from './mount-commands.ts';

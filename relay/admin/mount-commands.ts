@@ -45,7 +45,7 @@ export const listClients: MountCommand = (ctx, r, mount) => {
 export const moveClients: MountCommand = (ctx, r, mount) => {
   const destination = r.query.get('destination');
   if (destination === null) return sendXml(r.res, sourceListDocument(allMountStats(ctx), ctx.clock.now(), mount.name));
-  const result = ctx.registry.move(mount.name, destination);
+  const result = ctx.registry.move(mount.name, destination, () => true, true);
   if (!result.ok) return sendError(r.res, MOVE_ERRORS[result.reason]);
   sendIceResponse(r.res, `Clients moved from ${mount.name} to ${destination}`, true);
 };

@@ -43,7 +43,10 @@ export const AUTH_CHANNELS = ['source', 'admin'] as const;
 export function createRelayRegistry(ctx: RelayContext): Registry {
   const register = new Registry();
   const registers = [register];
-  collectDefaultMetrics({ register });
+  // The event-loop delay histogram samples with a timer; prom-client's 10 ms default wakes an idle
+  // relay 100 times a second (measured: +35 % CPU with one source and no listeners). 100 ms still
+  // catches any stall a listener could notice.
+  collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 100 });
   const mounts = (): MountStats[] => ctx.registry.list().map((m) => m.stats());
 
   for (const def of PER_MOUNT_METRICS) {

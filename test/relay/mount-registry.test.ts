@@ -192,3 +192,22 @@ test('the source limit counts live sources only', (t) => {
   h.end('killed');
   t.true(reg.admitSource('/two', '198.51.100.2').ok);
 });
+
+const reserved = test.macro((t, path: string) => {
+  const reg = new MountRegistry(relayConfig(), new FakeClock());
+  t.deepEqual(reg.admitSource(path, '198.51.100.1'), { ok: false, code: 'RELAY_MOUNT_RESERVED' });
+});
+for (const path of ['/admin/stats', '/admin.cgi', '/ADMIN/stats', '/status-json.xsl', '/api/v1/status', '/metrics', '/live.mp3.m3u', '/']) {
+  test(`a source cannot take over ${path}`, reserved, path);
+}
+
+test('an operator move sticks: override does not undo it', (t) => {
+  const reg = new MountRegistry(relayConfig({ mounts: { '/a': {}, '/b': {} } }), new FakeClock());
+  const a = source(reg, '/a');
+  source(reg, '/b');
+  const [l] = listener(reg, '/a');
+  t.deepEqual(reg.move('/a', '/b', () => true, true), { ok: true, moved: 1 });
+  a.end('eof');
+  source(reg, '/a');
+  t.is(l.feed?.name, '/b');
+});

@@ -2,6 +2,7 @@
 // icecast2 mount, icecast2 relaying an icegate mount, and icecast2 as a master–slave slave of
 // icegate. Registered only where icecast2 is installed, so `npm test` passes without it.
 import test, { type ExecutionContext } from 'ava';
+import http from 'node:http';
 import { parseIcyStream } from '../../relay/icy.ts';
 import { decode, startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { ICECAST2, ICECAST2_PASSWORDS, startIcecast2, type Icecast2Options, type RunningIcecast2 } from '../helpers/icecast2.ts';
@@ -11,9 +12,21 @@ import { SECRETS, testRelay, until } from '../helpers/relay.ts';
 const quiet = { log: () => {} };
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
+/** An icecast2 admin request on a fresh connection (Icecast closes each one after its reply). */
+function admin(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { authorization: basic('admin', ICECAST2_PASSWORDS.admin) };
+    const req = http.get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+  });
+}
+
 async function icecastMountLive(port: number, mount: string): Promise<boolean> {
-  const r = await fetch(`http://127.0.0.1:${port}/admin/listmounts`, { headers: { authorization: basic('admin', ICECAST2_PASSWORDS.admin) } });
-  return (await r.text()).includes(`mount="${mount}"`);
+  return (await admin(port, '/admin/listmounts')).body.includes(`mount="${mount}"`);
 }
 
 async function waitIcecastMount(port: number, mount: string, what: string): Promise<void> {
@@ -46,9 +59,7 @@ if (!ICECAST2) {
     t.teardown(() => relay.close());
     await until(() => relay.ctx.registry.get('/ice.mp3')?.live === true, 20_000, 'the relayed mount');
 
-    const update = await fetch(`http://127.0.0.1:${ice.port}/admin/metadata?mount=/ice.mp3&mode=updinfo&song=Hello+World`, {
-      headers: { authorization: basic('admin', ICECAST2_PASSWORDS.admin) },
-    });
+    const update = await admin(ice.port, '/admin/metadata?mount=/ice.mp3&mode=updinfo&song=Hello+World');
     t.is(update.status, 200);
     await until(() => relay.ctx.registry.get('/ice.mp3')?.title === 'Hello World', 20_000, 'the title from icecast2');
 

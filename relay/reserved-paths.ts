@@ -1,0 +1,18 @@
+// Paths the relay answers itself. A source may not publish a mount there: a valid source password
+// must not let anyone replace the status page, the admin API or a playlist with a stream.
+import { PLAYLIST_SUFFIX } from './playlists.ts';
+
+export function isReservedPath(path: string): boolean {
+  const p = path.toLowerCase();
+  return (
+    p === '/' ||
+    p === '/admin' ||
+    p.startsWith('/admin/') ||
+    p.startsWith('/admin.') ||
+    p === '/api' ||
+    p.startsWith('/api/') ||
+    p === '/metrics' ||
+    p.endsWith('.xsl') ||
+    PLAYLIST_SUFFIX.test(p)
+  );
+}
