@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 export interface ProcSample {
   /** utime + stime, ms */
   cpuMs: number;
+  /** stime alone (time in the kernel: socket writes, loopback TCP), ms */
+  sysMs: number;
   /** VmRSS, KiB */
   rssKiB: number;
   /** When the sample was taken, ms (monotonic). */
@@ -14,12 +16,12 @@ export interface ProcSample {
 
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** utime + stime in clock ticks from a /proc/<pid>/stat line. */
-export function parseStatTicks(stat: string): number {
+/** utime and stime in clock ticks from a /proc/<pid>/stat line. */
+export function parseStatTicks(stat: string): { user: number; system: number } {
   // comm (field 2) is parenthesised and may hold spaces: count fields after the last ')'.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // rest[0] is field 3 (state); utime and stime are fields 14 and 15.
-  return Number(rest[11]) + Number(rest[12]);
+  return { user: Number(rest[11]), system: Number(rest[12]) };
 }
 
 /** VmRSS in KiB from /proc/<pid>/status. */
@@ -32,5 +34,6 @@ export function parseRssKiB(status: string): number {
 export function sampleProcess(pid: number): ProcSample {
   const ticks = parseStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   const rssKiB = parseRssKiB(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuMs: (ticks * 1000) / TICKS_PER_SECOND, rssKiB, at: performance.now() };
+  const ms = (t: number): number => (t * 1000) / TICKS_PER_SECOND;
+  return { cpuMs: ms(ticks.user + ticks.system), sysMs: ms(ticks.system), rssKiB, at: performance.now() };
 }

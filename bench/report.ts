@@ -24,6 +24,7 @@ const COLUMNS: Array<{ title: string; figure: Figure; digits: number }> = [
   { title: 'starved', figure: 'starved', digits: 0 },
   { title: 'connect span (ms)', figure: 'connectSpanMs', digits: 0 },
   { title: 'CPU ms / listener·s', figure: 'cpuMsPerListenerSec', digits: 4 },
+  { title: 'kernel share %', figure: 'systemPct', digits: 0 },
   { title: 'RSS KiB / listener', figure: 'rssKiBPerListener', digits: 1 },
   { title: 'first 64 KiB median (ms)', figure: 'firstBytesMedianMs', digits: 1 },
   { title: 'first 64 KiB p95 (ms)', figure: 'firstBytesP95Ms', digits: 1 },

@@ -12,8 +12,13 @@ export const MOUNT = '/bench.mp3';
 export const BURST = 65536;
 /** 128 kbit/s CBR. */
 export const RATE = 16000;
-/** The queue must hold a whole burst before listeners join: 64 KiB at 16 kB/s is 4.1 s. */
-const QUEUE_FILL_MS = 6000;
+/**
+ * Before measuring: the queue must hold a whole burst (64 KiB at 16 kB/s is 4.1 s), and a fresh
+ * Node process runs a full GC some seconds after start-up, which must not fall into a window.
+ */
+const SETTLE_MS = 10000;
+/** Server CPU with the source alone is measured over this long. */
+const IDLE_MS = 5000;
 const SOURCE_TIMEOUT_MS = 20000;
 
 export interface RunOptions {
@@ -35,6 +40,8 @@ export interface RunResult {
   /** Server CPU with the source alone, ms per second. */
   idleCpuMsPerSec: number;
   cpuMsPerListenerSec: number;
+  /** Share of the server's CPU time spent in the kernel during the window, %. */
+  systemPct: number;
   rssKiBPerListener: number;
   firstBytesMedianMs: number;
   firstBytesP95Ms: number;
@@ -91,8 +98,9 @@ export async function runOnce(server: BenchServer, o: RunOptions): Promise<RunRe
   let loadgen: ChildProcess | null = null;
   try {
     await mountLive(server.port);
+    await sleep(SETTLE_MS);
     const idleStart = sampleProcess(server.pid);
-    await sleep(QUEUE_FILL_MS);
+    await sleep(IDLE_MS);
     const before = sampleProcess(server.pid);
     const lg = startLoadgen(server.port, o);
     loadgen = lg.child;
@@ -115,6 +123,7 @@ export async function runOnce(server: BenchServer, o: RunOptions): Promise<RunRe
       connectSpanMs: Number(connected.spanMs),
       idleCpuMsPerSec: ((before.cpuMs - idleStart.cpuMs) * 1000) / (before.at - idleStart.at),
       cpuMsPerListenerSec: (end.cpuMs - start.cpuMs) / (served * windowSec),
+      systemPct: (100 * (end.sysMs - start.sysMs)) / (end.cpuMs - start.cpuMs),
       rssKiBPerListener: (end.rssKiB - before.rssKiB) / served,
       firstBytesMedianMs: Number(report.firstBytesMedianMs),
       firstBytesP95Ms: Number(report.firstBytesP95Ms),

@@ -123,7 +123,8 @@ export class HtpasswdStore extends EventEmitter<HtpasswdStoreEvents> {
     if (this.#watcher) return;
     const name = path.basename(this.file);
     this.#watcher = watch(path.dirname(this.file), (_event, changed) => {
-      if (changed === name) void this.reload();
+      // Some platforms do not report the name; then any change in the directory is a candidate.
+      if (changed === null || changed === name) void this.reload();
     });
     this.#watcher.on('error', (err) => this.emit('reloadFailed', err));
   }

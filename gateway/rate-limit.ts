@@ -70,6 +70,13 @@ export function memoryLimits(limits: FailureLimits): FailureLimits {
   return { perUserAndAddress: cap(limits.perUserAndAddress), perAddress: cap(limits.perAddress) };
 }
 
+/** Redis hands its insurance limiter the uncapped block duration; this one caps it. */
+class CappedMemoryLimiter extends RateLimiterMemory {
+  override block(key: string | number, secDuration: number): Promise<RateLimiterRes> {
+    return super.block(key, Math.min(secDuration, MAX_MEMORY_SECONDS));
+  }
+}
+
 interface Pair {
   readonly limits: FailureLimits;
   readonly userAndAddress: RateLimiterAbstract;
@@ -90,7 +97,7 @@ export class CredentialLimiter {
           const opts = { keyPrefix: `${prefix}:auth:${channel}:${name}`, points: w.failures, duration: w.durationSeconds };
           if (!options.redis) return new RateLimiterMemory(opts);
           // When Redis fails, a local memory limiter keeps protecting this gateway (capped as above).
-          const insurance = new RateLimiterMemory({ ...opts, duration: Math.min(w.durationSeconds, MAX_MEMORY_SECONDS) });
+          const insurance = new CappedMemoryLimiter({ ...opts, duration: Math.min(w.durationSeconds, MAX_MEMORY_SECONDS) });
           return new RateLimiterRedis({ ...opts, storeClient: options.redis, insuranceLimiter: insurance });
         };
         return [channel, { limits, userAndAddress: make('user', limits.perUserAndAddress), address: make('addr', limits.perAddress) }];

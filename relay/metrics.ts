@@ -4,7 +4,9 @@ import type { RelayContext } from './context.ts';
 import type { Route } from './http-app.ts';
 import { parseBasic, safeEqual } from './basic-auth.ts';
 import { sendError, sendText } from './http-reply.ts';
-import { createRelayRegistry } from './metrics/collectors.ts';
+import { createRelayRegistry, type MetricsFeeds } from './metrics/collectors.ts';
+
+export type { MetricsFeeds };
 
 export const METRICS_PATH = '/metrics';
 
@@ -17,9 +19,12 @@ export function checkAdminAuth(ctx: RelayContext, authorization: string | undefi
   return userOk && passOk ? 'ok' : 'bad';
 }
 
-/** The /metrics route of one relay, with its own registry (subscribed to `ctx.events` from now on). */
-export function metricsRoute(ctx: RelayContext): Route {
-  const register = createRelayRegistry(ctx);
+/**
+ * The /metrics route of one relay, with its own registry (subscribed to `ctx.events` from now on).
+ * `feeds` is read at each scrape, so services started after the route may fill it in later.
+ */
+export function metricsRoute(ctx: RelayContext, feeds: MetricsFeeds = {}): Route {
+  const register = createRelayRegistry(ctx, feeds);
   return async (_ctx, r) => {
     if (r.path !== METRICS_PATH || r.method !== 'GET') return false;
     const auth = checkAdminAuth(ctx, r.req.headers.authorization);

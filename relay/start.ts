@@ -6,7 +6,7 @@ import { createRelayServer, type RelayServer } from './server.ts';
 import type { Route } from './http-app.ts';
 import { statusRoutes } from './status/index.ts';
 import { adminRoutes } from './admin/index.ts';
-import { metricsRoute } from './metrics.ts';
+import { metricsRoute, type MetricsFeeds } from './metrics.ts';
 import { startShoutcastServer, type ShoutcastServer } from './shoutcast-server.ts';
 import { startPullService, type PullService } from './pull/service.ts';
 import { startFileMounts, type FileMounts } from './file-mount.ts';
@@ -39,7 +39,8 @@ export interface StartRelayOptions {
 
 export async function startRelay(o: StartRelayOptions): Promise<RunningRelay> {
   const ctx = createContext(o.config, o.secrets, o.clock ?? systemClock);
-  const relay = createRelayServer(ctx, [...statusRoutes, ...adminRoutes, ...(o.routes ?? []), metricsRoute(ctx)]);
+  const metricsFeeds: MetricsFeeds = {};
+  const relay = createRelayServer(ctx, [...statusRoutes, ...adminRoutes, ...(o.routes ?? []), metricsRoute(ctx, metricsFeeds)]);
   await new Promise<void>((resolve, reject) => {
     relay.server.once('error', reject);
     relay.server.listen(o.port ?? o.config.port, o.host ?? o.config.host, () => {
@@ -57,6 +58,7 @@ export async function startRelay(o: StartRelayOptions): Promise<RunningRelay> {
   }
   const files = startFileMounts(ctx, o.log ?? consoleLog);
   const pulls = startPullService(ctx, { log: o.log ?? consoleLog });
+  metricsFeeds.pulls = () => pulls.list();
   const close = async (): Promise<void> => {
     pulls.stop();
     files.stop();

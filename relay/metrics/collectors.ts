@@ -4,6 +4,13 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MountStats } from '../contracts.ts';
 import type { RelayContext } from '../context.ts';
+import type { PulledMount } from '../pull/service.ts';
+
+/** What the metrics read besides the mounts; services started after the route fill it in. */
+export interface MetricsFeeds {
+  /** Mounts pulled from other servers, with their reconnection counts. */
+  pulls?: () => readonly PulledMount[];
+}
 
 interface PerMountMetric {
   name: string;
@@ -27,20 +34,14 @@ export const PER_MOUNT_METRICS: readonly PerMountMetric[] = [
   {
     name: 'icegate_source_reconnects_total',
     type: 'counter',
-    help: 'Sources that came back to the mount after it had one (takeovers and returns within the grace period).',
-    value: (s) => (s.sourceKind === 'relay' ? 0 : s.sourceReconnects),
-  },
-  {
-    name: 'icegate_relay_reconnects_total',
-    type: 'counter',
-    help: 'Reconnections of a pulled upstream (relays) feeding the mount.',
-    value: (s) => (s.sourceKind === 'relay' ? s.sourceReconnects : 0),
+    help: 'Sources that came back to the mount after it had one (takeovers, returns within the grace period, relays reconnecting).',
+    value: (s) => s.sourceReconnects,
   },
 ];
 
 export const AUTH_CHANNELS = ['source', 'admin'] as const;
 
-export function createRelayRegistry(ctx: RelayContext): Registry {
+export function createRelayRegistry(ctx: RelayContext, feeds: MetricsFeeds = {}): Registry {
   const register = new Registry();
   const registers = [register];
   // The event-loop delay histogram samples with a timer; prom-client's 10 ms default wakes an idle
@@ -70,6 +71,17 @@ export function createRelayRegistry(ctx: RelayContext): Registry {
       });
     }
   }
+
+  new Counter({
+    name: 'icegate_relay_reconnects_total',
+    help: 'Connection attempts to the upstream of a pulled mount after the first (relays and master mirroring).',
+    labelNames: ['mount'] as const,
+    registers,
+    collect(this: Counter<'mount'>) {
+      this.reset();
+      for (const p of feeds.pulls?.() ?? []) this.inc({ mount: p.mount }, p.stats.reconnects);
+    },
+  });
 
   new Gauge({
     name: 'icegate_sources',

@@ -88,17 +88,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
@@ -109,34 +98,47 @@ export async function startIcecast2(o: Icecast2Options = {}): Promise<RunningIce
   const root = process.getuid?.() === 0;
   // After changing owner, icecast2 opens its logs as nobody: the directory must be theirs.
   if (root) await chown(dir, 65534, 65534);
-  const port = await freePort();
+  const errorLog = (): Promise<string> => readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
+  let failures = '';
+  // A port found free may be taken again before icecast2 binds it (parallel tests): it then
+  // exits at once, and another port is tried.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = await launch(port, dir, o, root);
+    const stop = async (): Promise<void> => {
+      if (!exited(child.process)) {
+        await new Promise<void>((resolve) => {
+          child.process.once('exit', () => resolve());
+          child.process.kill('SIGKILL');
+        });
+      }
+      await rm(dir, { recursive: true, force: true });
+    };
+    // icecast2 logs "server started" once its socket is bound, so the port is really its own.
+    const deadline = Date.now() + 10000;
+    while (!exited(child.process) && !(await errorLog()).includes('server started')) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`icecast2 did not start: ${child.output()} ${(await errorLog()).slice(-2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!exited(child.process)) return { port, dir, errorLog, stop };
+    failures += child.output();
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw new Error(`icecast2 did not start: ${failures.trim()}`);
+}
+
+async function launch(port: number, dir: string, o: Icecast2Options, root: boolean): Promise<{ process: ChildProcess; output(): string }> {
   const config = join(dir, 'icecast.xml');
   await writeFile(config, icecast2Config(port, dir, o, root), { mode: 0o644 });
-  const child = spawn(ICECAST2, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(ICECAST2!, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer): void => {
     if (output.length < 4000) output += d.toString('utf8');
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const errorLog = (): Promise<string> => readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
-  const stop = async (): Promise<void> => {
-    if (!exited(child)) {
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      });
-    }
-    await rm(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 10000;
-  while (!(await answers(port))) {
-    if (exited(child) || Date.now() > deadline) {
-      const log = await errorLog();
-      await stop();
-      throw new Error(`icecast2 did not start: ${output.trim()} ${log.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, dir, errorLog, stop };
+  return { process: child, output: () => output.trim() };
 }

@@ -69,6 +69,7 @@ table('encoded separators, empty and dot segments, backslashes and NUL are refus
   ['GET', '//admin/stats', BAD, BAD, BAD],
   ['GET', '//admin/', BAD, BAD, BAD],
   ['GET', '/\\admin/', BAD, BAD, BAD],
+  ['GET', '/\\admin', BAD, BAD, BAD],
   ['GET', '/%5cadmin/', BAD, BAD, BAD],
   ['GET', '/%5Cadmin/', BAD, BAD, BAD],
   ['GET', '/./admin/stats', BAD, BAD, BAD],

@@ -47,7 +47,7 @@ test('a live mount: listeners, bytes growing between scrapes, sources, process m
     t.is(sample(first, 'icegate_sources'), 1);
     t.is(sample(first, 'icegate_slow_listener_drops_total', { mount }), 0);
     t.is(sample(first, 'icegate_source_reconnects_total', { mount }), 0);
-    t.is(sample(first, 'icegate_relay_reconnects_total', { mount }), 0);
+    t.is(sample(first, 'icegate_relay_reconnects_total', { mount }), undefined, 'not a pulled mount');
     t.true((sample(first, 'process_resident_memory_bytes') ?? 0) > 0, 'default process metrics present');
     const sent = m.bytesSent;
     await until(() => m.bytesSent > sent && m.bytesRead > 0, 15000, 'more audio');
@@ -61,6 +61,20 @@ test('a live mount: listeners, bytes growing between scrapes, sources, process m
     listener?.socket.destroy();
     await stopProcess(source);
     await relay.close();
+  }
+});
+
+test('a pulled mount reports its reconnection attempts', async (t) => {
+  // The upstream has no such mount: every attempt fails and the pull retries with backoff.
+  const up = await testRelay({}, { log: () => {} });
+  const down = await testRelay({ relays: [{ url: `http://127.0.0.1:${up.port()}/up.mp3`, localMount: '/down.mp3' }] }, { log: () => {} });
+  try {
+    await until(() => (down.pulls.list()[0]?.stats.reconnects ?? 0) >= 1, 15000, 'a reconnection attempt');
+    const text = await scrape(down);
+    const reconnects = sample(text, 'icegate_relay_reconnects_total', { mount: '/down.mp3' }) ?? 0;
+    t.true(reconnects >= 1 && reconnects <= down.pulls.list()[0]!.stats.reconnects, `${reconnects}`);
+  } finally {
+    await Promise.all([up.close(), down.close()]);
   }
 });
 
