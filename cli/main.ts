@@ -2,11 +2,12 @@
 // Exit status: 0 success, 1 failure (e.g. an invalid configuration), 2 usage error.
 import { readFileSync } from 'node:fs';
 import { checkCommand } from './check.ts';
+import { gatewayCommand } from './gateway.ts';
 import { UsageError, type Command } from './command.ts';
 import { processIo, type Io } from './io.ts';
 import { relayCommand, startCommand } from './relay.ts';
 
-const commands: readonly Command[] = [startCommand, relayCommand, checkCommand];
+const commands: readonly Command[] = [startCommand, relayCommand, checkCommand, gatewayCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -33,8 +33,12 @@ function failure(fileName: string, problems: LocatedProblem[]): ParseResult {
   return { ok: false, errors };
 }
 
+/** Paths in the file are relative to the file's directory, not to wherever icegate was started. */
 function finish(config: Config, baseDir: string): Config {
-  return deepFreeze({ ...config, stateDir: resolve(baseDir, config.stateDir) });
+  const mounts = Object.fromEntries(
+    Object.entries(config.relay.mounts).map(([name, m]) => [name, m.file ? { ...m, file: resolve(baseDir, m.file) } : m]),
+  );
+  return deepFreeze({ ...config, stateDir: resolve(baseDir, config.stateDir), relay: { ...config.relay, mounts } });
 }
 
 /**

@@ -133,6 +133,69 @@ export const relaySchema = z
   })
   .strict();
 
+const host = z.string().min(1);
+
+export const gatewaySchema = z
+  .object({
+    /** Where allowed requests go: the relay core, or a real Icecast 2. http:// only (loopback). */
+    upstream: z
+      .string()
+      .url()
+      .refine((u) => /^http:\/\/[^/?#]+\/?$/i.test(u), 'must be http://host:port with no path')
+      .default('http://127.0.0.1:8100'),
+    /** Players: GET, HEAD and OPTIONS of mounts, playlists, HLS, the listening page, public status. */
+    listener: z
+      .object({
+        host: host.default('0.0.0.0'),
+        port: port.default(8000),
+        tlsPort: port.default(8443),
+      })
+      .strict()
+      .prefault({}),
+    /** Encoders: PUT or SOURCE to a mount, and /admin/metadata. TLS; `plainPort` is for local encoders. */
+    source: z
+      .object({
+        host: host.default('0.0.0.0'),
+        port: port.default(8001),
+        /** Unencrypted source port; null = none. Bound to `plainHost` only. */
+        plainPort: port.nullable().default(null),
+        plainHost: host.default('127.0.0.1'),
+      })
+      .strict()
+      .prefault({}),
+    /** The admin API and /metrics, over TLS, on loopback by default. */
+    admin: z
+      .object({
+        host: host.default('127.0.0.1'),
+        port: port.default(8444),
+        /** Require a client certificate issued by the private CA in stateDir. */
+        clientCertificates: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    /** PEM files of the server certificate and key; both null = self-signed, generated into stateDir. */
+    tls: z
+      .object({
+        cert: z.string().min(1).nullable().default(null),
+        key: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .refine((t) => (t.cert === null) === (t.key === null), { message: 'set both cert and key, or neither', path: ['key'] })
+      .prefault({}),
+    limits: z
+      .object({
+        /** Seconds to receive a complete request head. */
+        headerTimeout: seconds.min(1).default(10),
+        /** Bytes of a request head; Icecast reads at most 4095. */
+        maxHeaderBytes: z.number().int().min(256).max(4095).default(4095),
+        /** Lines of a request head, the request line included; Icecast drops lines past 32. */
+        maxHeaders: z.number().int().min(2).max(32).default(32),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     station: z
@@ -145,11 +208,13 @@ export const configSchema = z
     /** Generated secrets and certificates live here (created 0700). Relative to the config file. */
     stateDir: z.string().min(1).default('./state'),
     relay: relaySchema.prefault({}),
+    gateway: gatewaySchema.prefault({}),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type RelayConfig = Config['relay'];
+export type GatewayConfig = Config['gateway'];
 export type MountConfig = z.infer<typeof mountSchema>;
 export type RelayPullConfig = z.infer<typeof relayPullSchema>;
 export type MasterConfig = z.infer<typeof masterSchema>;

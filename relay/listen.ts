@@ -27,19 +27,29 @@ export function serveListener(ctx: RelayContext, socket: Socket, head: RequestHe
   const admission = ctx.registry.admitListener(head.path);
   if (!admission.ok) return hangUp(socket, renderError(admission.code));
   const mount = admission.mount;
-  const metaint = wantsIcy(head.get('icy-metadata'), mount.codec) ? mount.settings.metadataInterval : null;
+  const respond = (m: Mount): { head: Buffer; metaint: number | null } => {
+    const metaint = wantsIcy(head.get('icy-metadata'), m.codec) ? m.settings.metadataInterval : null;
+    return { head: listenerResponseHead(m.stats(), metaint, new Date(ctx.clock.now())), metaint };
+  };
   socket.setNoDelay(true);
-  socket.write(listenerResponseHead(mount.stats(), metaint, new Date(ctx.clock.now())));
+  const live = mount.live ? respond(mount) : null;
+  if (live) socket.write(live.head);
   const init = {
     id: ctx.registry.nextListenerId(),
     ip: who.ip,
     userAgent: head.get('user-agent') ?? '',
     connectedAt: ctx.clock.now(),
-    metaint,
+    metaint: live?.metaint ?? null,
     ...(who.auth !== undefined ? { auth: who.auth } : {}),
     ...(who.username !== undefined ? { username: who.username } : {}),
   };
   const listener = new Listener(socket, init, head.path);
+  if (!live) {
+    listener.deferredHead = () => {
+      const current = listener.feed ? ctx.registry.get(listener.feed.name) : undefined;
+      return respond(current ?? mount);
+    };
+  }
   attachListener(ctx, mount, listener);
 }
 

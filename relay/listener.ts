@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import type { ListenerStats } from './contracts.ts';
 import type { StreamQueue } from './stream-queue.ts';
 import { IcyInterleaver } from './icy.ts';
+import { renderError } from './responses.ts';
 
 export interface ListenerInit {
   id: number;
@@ -53,6 +54,12 @@ export class Listener {
     this.#waiting = false;
     if (this.pump() === 'behind') this.onBehind?.(this);
   };
+  /**
+   * The response head, when it could not be written at admission: a mount that is not live yet
+   * (on demand, or in a grace period) does not know its format until data flows. Written right
+   * before the first bytes, as Icecast does (format_check_http_buffer).
+   */
+  deferredHead: (() => { head: Buffer; metaint: number | null }) | null = null;
   /** Set by the mount: called when the listener's next chunk was trimmed from the queue. */
   onBehind: ((l: Listener) => void) | null = null;
 
@@ -93,6 +100,12 @@ export class Listener {
     const sink = this.sink;
     sink.cork();
     let more = true;
+    if (this.deferredHead) {
+      const { head, metaint } = this.deferredHead();
+      this.deferredHead = null;
+      this.#icy = metaint ? new IcyInterleaver(metaint) : null;
+      more = sink.write(head);
+    }
     while (more && this.nextSeq < queue.nextSeq) {
       const chunk = queue.at(this.nextSeq)!;
       this.nextSeq++;
@@ -132,6 +145,12 @@ export class Listener {
     this.#closed = true;
     this.sink.off('drain', this.#onDrain);
     this.feed = null;
+    if (mode === 'end' && this.deferredHead) {
+      // The stream never started (an on-demand upstream that did not come): say so properly.
+      this.deferredHead = null;
+      this.sink.end(renderError('RELAY_NOT_FOUND'));
+      return;
+    }
     if (mode === 'destroy' || this.sink.writableLength === 0) {
       if (mode === 'end') this.sink.end();
       else this.sink.destroy();

@@ -323,7 +323,7 @@ export class Mount {
       live: s !== null,
       hidden: this.settings.hidden,
       public: description.public ?? false,
-      contentType: info?.contentType ?? null,
+      contentType: this.contentType,
       codec: s?.framer.codec ?? null,
       sourceKind: info?.kind ?? null,
       sourceIp: info?.ip ?? null,

@@ -38,7 +38,7 @@ export interface PullStats {
   /** The upstream, without credentials. */
   url: string;
   state: PullState;
-  /** Connection attempts after the first since start(). */
+  /** Connection attempts made after a failure (not counting the first one of each start()). */
   reconnects: number;
   lastError: string | null;
   /** Bytes received from the upstream, inline metadata included. */
@@ -69,7 +69,7 @@ export class RelayPull {
   readonly #url: URL;
   readonly #credentials: Credentials | null;
   #state: PullState = 'idle';
-  #attempts = 0;
+  #reconnects = 0;
   #failures = 0;
   #lastError: string | null = null;
   #bytes = 0;
@@ -92,7 +92,7 @@ export class RelayPull {
     return {
       url: redact(this.#url),
       state: this.#state,
-      reconnects: Math.max(0, this.#attempts - 1),
+      reconnects: this.#reconnects,
       lastError: this.#lastError,
       bytes: this.#bytes,
       connectedAt: this.#connectedAt,
@@ -106,9 +106,8 @@ export class RelayPull {
   /** Start pulling (no-op while already running). */
   start(): void {
     if (this.#state !== 'idle') return;
-    this.#attempts = 0;
     this.#failures = 0;
-    void this.#connect();
+    this.#run();
   }
 
   /** Close the upstream connection and stop retrying; the target ends as at a clean EOF. */
@@ -120,9 +119,13 @@ export class RelayPull {
     this.#close('eof');
   }
 
+  /** Connect, and make sure that even a bug in a sink ends as a retried failure, never a crash. */
+  #run(): void {
+    this.#connect().catch((e: unknown) => this.#fail(`internal error: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
   async #connect(): Promise<void> {
     this.#state = 'connecting';
-    this.#attempts++;
     const busy = this.#o.sink.busy?.();
     if (busy) return this.#fail(busy);
     const attempt = connectUpstream(this.#url, {
@@ -217,7 +220,9 @@ export class RelayPull {
     this.#state = 'waiting';
     this.#timer = this.#o.clock.after(d.delayMs, () => {
       this.#timer = null;
-      if (this.#state === 'waiting') void this.#connect();
+      if (this.#state !== 'waiting') return;
+      this.#reconnects++;
+      this.#run();
     });
   }
 

@@ -46,7 +46,7 @@ export interface RunningIcecast2 {
 
 const esc = (s: string | number): string => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-export function icecast2Config(port: number, dir: string, o: Icecast2Options, changeOwner: boolean): string {
+function icecast2Config(port: number, dir: string, o: Icecast2Options, changeOwner: boolean): string {
   const relays = (o.relays ?? []).map(
     (r) => `  <relay><server>127.0.0.1</server><port>${r.port}</port><mount>${esc(r.mount)}</mount>
     <local-mount>${esc(r.localMount ?? r.mount)}</local-mount><on-demand>${r.onDemand ? 1 : 0}</on-demand>

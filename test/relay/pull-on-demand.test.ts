@@ -47,6 +47,9 @@ test('an on-demand relay connects upstream only while someone listens', async (t
 
   const cap = await listen({ port: down.port(), path: '/live.mp3', bytes: 48 * 1024 });
   t.is(cap.status, 200);
+  // The head waits for the upstream: it carries the real format and the upstream's description.
+  t.is(cap.headers.get('content-type')?.[0], 'audio/mpeg');
+  t.truthy(cap.headers.get('icy-name')?.[0]);
   const result = await decode(cap.body, 'mp3');
   t.true(result.ok, result.errors);
   // The first source of an on-demand session is a start, not a reconnect.
@@ -60,6 +63,7 @@ test('an on-demand relay connects upstream only while someone listens', async (t
   // A second session starts the same way.
   const again = await listen({ port: down.port(), path: '/live.mp3', bytes: 16 * 1024 });
   t.is(again.status, 200);
+  t.is(again.headers.get('content-type')?.[0], 'audio/mpeg');
   t.true(again.body.length >= 16 * 1024);
 });
 
@@ -73,8 +77,8 @@ test('an on-demand listener whose upstream never comes is closed after the hold'
   const l = openListener({ port: down.port(), path: '/nothing.mp3', timeoutMs: 15_000 });
   t.teardown(() => l.socket.destroy());
   const cap = await l.capture;
-  t.is(cap.status, 200);
-  t.is(cap.body.length, 0, 'closed by the relay after the hold, with nothing sent');
+  t.is(cap.status, 404, 'the stream never started: a 404, not an empty 200');
+  t.regex(cap.body.toString('latin1'), /404 - The file you requested could not be found/);
   t.regex(down.pulls.list()[0]!.stats.lastError ?? '', /ECONNREFUSED$/);
   await until(() => down.pulls.list()[0]!.stats.state === 'idle', 5000, 'the pull stopping once the listener is gone');
 });

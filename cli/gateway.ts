@@ -1,0 +1,40 @@
+// `icegate gateway`: the security gateway in the foreground, in front of gateway.upstream (the
+// relay core, or a real Icecast).
+import type { Command } from './command.ts';
+import { loadCliConfig } from './config-file.ts';
+import { configOptionsHelp, parseConfigOptions } from './options.ts';
+
+export const gatewayCommand: Command = {
+  name: 'gateway',
+  summary: 'run the security gateway in the foreground',
+  help: [
+    'Usage: icegate gateway [-c FILE]',
+    '',
+    'Runs the TLS gateway in front of gateway.upstream: listener ports (HTTP and',
+    'HTTPS), the source port (TLS) and the admin port. Without gateway.tls.cert and',
+    'key, a self-signed certificate is generated into <stateDir>/tls/ on first start.',
+    '',
+    configOptionsHelp,
+  ].join('\n'),
+  async run(args, io) {
+    const options = parseConfigOptions(args);
+    if (options.help) {
+      io.out(this.help);
+      return 0;
+    }
+    const loaded = await loadCliConfig(options.config, io);
+    if (loaded === null) return 1;
+    const { runGateway } = await import('../gateway/server/main.ts');
+    const { CertificateError } = await import('../gateway/cert-info.ts');
+    try {
+      await runGateway({ config: loaded.config, configPath: loaded.path });
+    } catch (error) {
+      // Expected start failures (a port in use, an unreadable or mismatched certificate) are one line.
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === undefined && !(error instanceof CertificateError)) throw error;
+      io.err(`icegate gateway: ${e.message}`);
+      return 1;
+    }
+    return 0;
+  },
+};

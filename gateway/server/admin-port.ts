@@ -1,0 +1,71 @@
+// The admin port: HTTPS on loopback by default, optionally requiring a client certificate from
+// icegate's private CA. The certificate is asked for in the handshake but checked per request
+// (research gateway.md §6.2): a missing or foreign one gets a readable 403 from the catalogue
+// instead of a bare TLS alert, and still never reaches the upstream. `ca` is the private CA
+// only, so no publicly trusted certificate is ever `authorized`.
+import type http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type tls from 'node:tls';
+import { plainAddress } from '../../relay/client-ip.ts';
+import type { GatewayErrorCode } from '../errors.ts';
+import { noteDeny, type GatewayContext } from './context.ts';
+import { credentialGate } from './credential-gate.ts';
+import type { Forwarder } from './forward.ts';
+import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
+import { denyOnResponse, type DenyOptions } from './respond.ts';
+
+const ADMIN_METHODS = 'GET';
+
+export interface AdminPortOptions {
+  /** Server key and certificate, plus `ca` (the private CA) when client certificates are required. */
+  readonly secure: tls.TlsOptions;
+  readonly clientCertificates: boolean;
+}
+
+export function createAdminServer(ctx: GatewayContext, forwarder: Forwarder, o: AdminPortOptions): https.Server {
+  const mtls = o.clientCertificates ? { requestCert: true, rejectUnauthorized: false } : {};
+  const server = https.createServer({ ...httpServerOptions(ctx.limits), ...o.secure, ...mtls }, (req, res) => {
+    void handleAdmin(ctx, forwarder, o.clientCertificates, req, res);
+  });
+  guardHttpServer(server, ctx, 'admin');
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
+    ctx.events.emit('tls-client-error', { role: 'admin', ip: plainAddress(socket.remoteAddress), code: err.code ?? 'unknown' });
+  });
+  return server;
+}
+
+async function handleAdmin(ctx: GatewayContext, forwarder: Forwarder, certificates: boolean, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const ip = plainAddress(req.socket.remoteAddress);
+  const refuse = (code: GatewayErrorCode, reason: string, options: Omit<DenyOptions, 'id'> = {}): void => {
+    denyOnResponse(res, code, { ...options, allow: ADMIN_METHODS, id: noteDeny(ctx, 'admin', ip, code, reason) });
+  };
+  if (certificates && !(req.socket as TLSSocket).authorized) {
+    return refuse('GW_CLIENT_CERT_REQUIRED', 'no client certificate from the private CA');
+  }
+  const gated = gateRequest(ctx, 'admin', req, ip);
+  if (gated.kind === 'deny') return refuse(gated.code, gated.reason);
+  const gate = credentialGate(ctx.limiter, { channel: 'admin', ip, authorization: req.headers.authorization });
+  let state;
+  try {
+    state = await gate.admit();
+  } catch (err) {
+    ctx.events.emit('limiter-error', { message: (err as Error).message });
+    return refuse('GW_INTERNAL', 'the credential limiter failed');
+  }
+  if (state.blocked) return refuse('GW_RATE_LIMITED', 'too many failed admin logins', { retryAfterSeconds: state.retryAfterSeconds });
+  if (res.destroyed) return;
+  ctx.events.emit('forward', { role: 'admin', ip, route: gated.route, target: `${req.method} ${gated.target}` });
+  forwarder.forward(req, res, {
+    target: gated.target,
+    clientIp: ip,
+    proto: 'https',
+    onStatus: (status) => {
+      gate.settle(status).catch((err: unknown) => ctx.events.emit('limiter-error', { message: (err as Error).message }));
+    },
+    onError: (err) => {
+      ctx.events.emit('upstream-error', { role: 'admin', ip, message: err.message });
+      refuse('GW_UPSTREAM_UNAVAILABLE', 'the upstream failed');
+    },
+  });
+}

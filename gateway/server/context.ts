@@ -1,0 +1,75 @@
+// What every port of the gateway shares: the compiled policy, the credential limiter, the
+// upstream, the head limits, the clock and one event bus (logs now, the dashboard later).
+import type { EventEmitter } from 'node:events';
+import type { Policy } from '../../policies/evaluate.ts';
+import type { PortRole, Route } from '../../policies/types.ts';
+import type { GatewayErrorCode } from '../errors.ts';
+import type { CredentialLimiter } from '../rate-limit.ts';
+import type { NowClock } from '../connection-limits.ts';
+import { errorId } from './respond.ts';
+
+export interface Upstream {
+  readonly host: string;
+  readonly port: number;
+  /** "http://host:port", what http-proxy is pointed at. */
+  readonly origin: string;
+}
+
+export interface HeadLimits {
+  readonly headerTimeoutMs: number;
+  readonly maxHeaderBytes: number;
+  /** Lines of a request head, the request line included. */
+  readonly maxHeaders: number;
+}
+
+export interface DenyEvent {
+  readonly role: PortRole;
+  readonly ip: string;
+  readonly code: GatewayErrorCode;
+  /** Fixed text from the decision; never quotes the request. */
+  readonly reason: string;
+  /** The reference in the response body. */
+  readonly id: string;
+}
+
+export type TlsReloadEvent = { readonly ok: true; readonly fingerprint256: string } | { readonly ok: false; readonly error: string };
+
+export interface GatewayEvents {
+  deny: [DenyEvent];
+  forward: [{ readonly role: PortRole; readonly ip: string; readonly route: Route; readonly target: string }];
+  /** The upstream refused, dropped or garbled a forwarded request. */
+  'upstream-error': [{ readonly role: PortRole; readonly ip: string; readonly message: string }];
+  /** A TLS handshake failed (old protocol, no shared cipher, not TLS at all). */
+  'tls-client-error': [{ readonly role: PortRole; readonly ip: string; readonly code: string }];
+  'tls-reload': [TlsReloadEvent];
+  /** A listening server failed (e.g. out of file descriptors); it keeps listening. */
+  'server-error': [{ readonly server: string; readonly message: string }];
+  /** The limiter failed (e.g. Redis and its fallback); the request was refused. */
+  'limiter-error': [{ readonly message: string }];
+}
+
+export interface GatewayContext {
+  readonly policy: Policy;
+  readonly limiter: CredentialLimiter;
+  readonly upstream: Upstream;
+  readonly limits: HeadLimits;
+  readonly clock: NowClock;
+  readonly events: EventEmitter<GatewayEvents>;
+}
+
+/** Records a refusal and returns the reference its response must carry. */
+export function noteDeny(ctx: GatewayContext, role: PortRole, ip: string, code: GatewayErrorCode, reason: string): string {
+  const id = errorId();
+  ctx.events.emit('deny', { role, ip, code, reason, id });
+  return id;
+}
+
+/** gateway.upstream (checked by the schema to be http://host:port) as connect options. */
+export function parseUpstream(url: string): Upstream {
+  const u = new URL(url);
+  if (u.protocol !== 'http:') throw new RangeError('the upstream must be an http:// URL');
+  // URL keeps IPv6 literals bracketed; net.connect wants them bare.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = u.port === '' ? 80 : Number(u.port);
+  return { host, port, origin: `http://${u.host}` };
+}

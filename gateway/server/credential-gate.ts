@@ -1,0 +1,39 @@
+// Brute-force protection around a forwarded credential check. The upstream (relay core or
+// Icecast) compares the password; the gateway counts the outcome it answers with. A request
+// without credentials is a probe (libshout's first SOURCE, /admin/!POKE, research gateway.md
+// §0.5) and never counts, but a blocked address is refused whatever it sends, before anything
+// reaches the upstream.
+import { parseBasic } from '../../relay/basic-auth.ts';
+import type { Channel, CredentialLimiter, LimitState } from '../rate-limit.ts';
+
+export interface CredentialGate {
+  /** Whether credentials were sent at all. */
+  readonly carriesCredentials: boolean;
+  /** Before forwarding: the block in force for this address and user, if any. */
+  admit(): Promise<LimitState>;
+  /** The upstream's final status: 401 is a failed guess, 2xx a success; anything else says nothing. */
+  settle(status: number): Promise<void>;
+}
+
+export interface CredentialSource {
+  readonly channel: Channel;
+  readonly ip: string;
+  readonly authorization: string | undefined;
+  /** A password in the query (SHOUTcast-style /admin.cgi?pass=). */
+  readonly passwordParam?: boolean;
+}
+
+export function credentialGate(limiter: CredentialLimiter, source: CredentialSource): CredentialGate {
+  const carriesCredentials = source.authorization !== undefined || source.passwordParam === true;
+  // Malformed Basic credentials still count as a guess, keyed on the empty user name.
+  const attempt = { channel: source.channel, ip: source.ip, user: parseBasic(source.authorization)?.user ?? '' };
+  return {
+    carriesCredentials,
+    admit: () => (carriesCredentials ? limiter.check(attempt) : limiter.record(attempt, 'probe')),
+    async settle(status) {
+      if (!carriesCredentials) return;
+      if (status === 401) await limiter.record(attempt, 'failure');
+      else if (status >= 200 && status < 300) await limiter.record(attempt, 'success');
+    },
+  };
+}

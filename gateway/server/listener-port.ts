@@ -1,0 +1,62 @@
+// The listener ports: plain HTTP and HTTPS for players. Only GET, HEAD and OPTIONS of what a
+// listener may see (mounts, playlists, HLS, the listening page, public status) pass; every other
+// request, every /admin spelling and every push method is refused here and never reaches the
+// upstream (DESIGN.md: anything not explicitly allowed for the port is refused).
+import http from 'node:http';
+import https from 'node:https';
+import type tls from 'node:tls';
+import { plainAddress } from '../../relay/client-ip.ts';
+import { noteDeny, type GatewayContext } from './context.ts';
+import type { Forwarder } from './forward.ts';
+import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
+import { denyOnResponse } from './respond.ts';
+
+const LISTENER_METHODS = 'GET, HEAD, OPTIONS';
+
+/**
+ * Never forwarded from a listener port: the upstream would check a password there with no
+ * gateway rate limit in front of it. Listener credentials are the gateway's to check.
+ */
+const LISTENER_DROP = ['authorization'];
+
+export function createListenerServer(ctx: GatewayContext, forwarder: Forwarder): http.Server {
+  const server = http.createServer(httpServerOptions(ctx.limits), listenerHandler(ctx, forwarder, 'http'));
+  guardHttpServer(server, ctx, 'listener');
+  return server;
+}
+
+export function createListenerTlsServer(ctx: GatewayContext, forwarder: Forwarder, secure: tls.TlsOptions): https.Server {
+  const server = https.createServer({ ...httpServerOptions(ctx.limits), ...secure }, listenerHandler(ctx, forwarder, 'https'));
+  guardHttpServer(server, ctx, 'listener');
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
+    ctx.events.emit('tls-client-error', { role: 'listener', ip: plainAddress(socket.remoteAddress), code: err.code ?? 'unknown' });
+  });
+  return server;
+}
+
+function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, proto: 'http' | 'https'): http.RequestListener {
+  return (req, res) => {
+    const ip = plainAddress(req.socket.remoteAddress);
+    const refuse = (code: Parameters<typeof denyOnResponse>[1], reason: string): void => {
+      denyOnResponse(res, code, { id: noteDeny(ctx, 'listener', ip, code, reason), allow: LISTENER_METHODS });
+    };
+    const gated = gateRequest(ctx, 'listener', req, ip);
+    if (gated.kind === 'deny') return refuse(gated.code, gated.reason);
+    // Signed links are verified against the keyring of gateway/tokens.ts; with none configured,
+    // no link can be genuine (fail closed rather than serve /t/<anything>/ as public).
+    if (gated.token !== null) return refuse('GW_TOKEN_INVALID', 'no signing key is configured for stream links');
+    // The edge fan-out (one upstream pull per mount) is separate; until it serves stream routes,
+    // they are forwarded like every other allowed route.
+    ctx.events.emit('forward', { role: 'listener', ip, route: gated.route, target: `${req.method} ${gated.target}` });
+    forwarder.forward(req, res, {
+      target: gated.target,
+      clientIp: ip,
+      proto,
+      drop: LISTENER_DROP,
+      onError: (err) => {
+        ctx.events.emit('upstream-error', { role: 'listener', ip, message: err.message });
+        refuse('GW_UPSTREAM_UNAVAILABLE', 'the upstream failed');
+      },
+    });
+  };
+}

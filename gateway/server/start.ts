@@ -1,0 +1,119 @@
+// Build and start a gateway: the one way the CLI, the supervisor and the tests bring it up.
+// Certificates first (generated into stateDir when none are configured), then every port; if
+// one port cannot be opened, the ones already open are closed again and the error is thrown.
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:net';
+import type { Config } from '../../config/schema.ts';
+import { compilePolicy, type Policy } from '../../policies/evaluate.ts';
+import type { NowClock } from '../connection-limits.ts';
+import { CredentialLimiter } from '../rate-limit.ts';
+import { createAdminServer } from './admin-port.ts';
+import { bind, type Bound } from './bind.ts';
+import { parseUpstream, type GatewayContext, type GatewayEvents } from './context.ts';
+import { createForwarder } from './forward.ts';
+import { createListenerServer, createListenerTlsServer } from './listener-port.ts';
+import { createPlainSourceServer, createSourceServer } from './source-port.ts';
+import { TlsContext } from './tls-context.ts';
+import { ensureAdminCa, ensureServerCertificate } from './tls-files.ts';
+
+export interface GatewayPorts {
+  listener: number;
+  listenerTls: number;
+  source: number;
+  /** null when gateway.source.plainPort is null. */
+  sourcePlain: number | null;
+  admin: number;
+}
+
+export interface StartGatewayOptions {
+  config: Config;
+  /** Default: config.stateDir. */
+  stateDir?: string;
+  /** Bind every port to this address instead of the configured ones (tests use 127.0.0.1). */
+  host?: string;
+  /** Override configured ports (tests use 0). */
+  ports?: Partial<GatewayPorts>;
+  limiter?: CredentialLimiter;
+  policy?: Policy;
+  clock?: NowClock;
+}
+
+export interface RunningGateway {
+  ports(): GatewayPorts;
+  readonly events: EventEmitter<GatewayEvents>;
+  readonly tls: TlsContext;
+  /** Files this start created (self-signed certificate, private CA), so the operator can be told where. */
+  readonly generated: readonly string[];
+  close(): Promise<void>;
+}
+
+const systemClock: NowClock = { now: () => Date.now() };
+
+export async function startGateway(o: StartGatewayOptions): Promise<RunningGateway> {
+  const g = o.config.gateway;
+  const stateDir = o.stateDir ?? o.config.stateDir;
+  const serverCert = await ensureServerCertificate(g.tls, stateDir);
+  const ca = g.admin.clientCertificates ? await ensureAdminCa(stateDir) : null;
+  const generated = [serverCert, ...(ca ? [ca] : [])].filter((e) => e.generated).map((e) => e.paths.cert);
+  const tls = await TlsContext.open({ server: serverCert.paths, adminCa: ca?.paths.cert ?? null });
+  const events = new EventEmitter<GatewayEvents>();
+  tls.on('reload', (event) => events.emit('tls-reload', event));
+  const ctx: GatewayContext = {
+    policy: o.policy ?? compilePolicy(),
+    limiter: o.limiter ?? new CredentialLimiter(),
+    upstream: parseUpstream(g.upstream),
+    limits: { headerTimeoutMs: g.limits.headerTimeout * 1000, maxHeaderBytes: g.limits.maxHeaderBytes, maxHeaders: g.limits.maxHeaders },
+    clock: o.clock ?? systemClock,
+    events,
+  };
+  const forwarder = createForwarder(ctx.upstream);
+  const sourceTls = createSourceServer(ctx, tls.options());
+  const listenerTls = createListenerTlsServer(ctx, forwarder, tls.options());
+  const admin = createAdminServer(ctx, forwarder, { secure: tls.options(ca !== null), clientCertificates: ca !== null });
+  tls.attach(sourceTls);
+  tls.attach(listenerTls);
+  tls.attach(admin, ca !== null);
+
+  const want = { ...portsOf(o.config), ...o.ports };
+  const plan: [keyof GatewayPorts, Server, number | null, string][] = [
+    ['listener', createListenerServer(ctx, forwarder), want.listener, o.host ?? g.listener.host],
+    ['listenerTls', listenerTls, want.listenerTls, o.host ?? g.listener.host],
+    ['source', sourceTls, want.source, o.host ?? g.source.host],
+    ['sourcePlain', createPlainSourceServer(ctx), want.sourcePlain, o.host ?? g.source.plainHost],
+    ['admin', admin, want.admin, o.host ?? g.admin.host],
+  ];
+  const bound = new Map<keyof GatewayPorts, Bound>();
+  const closeAll = async (): Promise<void> => {
+    tls.close();
+    await Promise.all([...bound.values()].map((b) => b.close()));
+  };
+  try {
+    for (const [name, server, port, host] of plan) {
+      if (port === null) continue;
+      bound.set(name, await bind(server, port, host, (err) => events.emit('server-error', { server: name, message: err.message })));
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  tls.watch();
+  const portOf = (name: keyof GatewayPorts): number => bound.get(name)!.port();
+  return {
+    ports: () => ({
+      listener: portOf('listener'),
+      listenerTls: portOf('listenerTls'),
+      source: portOf('source'),
+      sourcePlain: bound.has('sourcePlain') ? portOf('sourcePlain') : null,
+      admin: portOf('admin'),
+    }),
+    events,
+    tls,
+    generated,
+    close: closeAll,
+  };
+}
+
+function portsOf(config: Config): GatewayPorts {
+  const g = config.gateway;
+  return { listener: g.listener.port, listenerTls: g.listener.tlsPort, source: g.source.port, sourcePlain: g.source.plainPort, admin: g.admin.port };
+}
