@@ -12,6 +12,8 @@ const cases: Array<[TestCodec, boolean, string, string]> = [
   ['aac', false, 'audio/aac', 'aac'],
   ['aac', true, 'audio/aac', 'aac'],
   ['opus', false, 'audio/ogg', 'ogg'],
+  ['opus', true, 'audio/ogg', 'ogg'],
+  ['vorbis', false, 'audio/ogg', 'ogg'],
   ['vorbis', true, 'audio/ogg', 'ogg'],
 ];
 
