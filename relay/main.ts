@@ -36,6 +36,10 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
   );
   relay.ctx.registry.on('source-start', (m) => log(`source connected on ${m.name} from ${m.sourceInfo?.ip ?? '?'}`));
   relay.ctx.registry.on('source-end', (m, reason) => log(`source left ${m.name} (${reason})`));
+  relay.ctx.registry.on('listener-add', (m, l) => log(`listener ${l.id} (${l.ip}) joined ${m.name}`));
+  relay.ctx.registry.on('listener-remove', (m, l, reason) =>
+    log(`listener ${l.id} (${l.ip}) left ${m.name} after ${Math.round((Date.now() - l.connectedAt) / 1000)} s, ${l.bytesSent} bytes (${reason})`),
+  );
   relay.ctx.registry.on('slow-listener', (m, l) => log(`listener ${l.id} (${l.ip}) on ${m.name} fell too far behind, dropped`));
   relay.ctx.events.on('auth-failure', (e) => {
     if (!e.probe) log(`bad ${e.channel} credentials from ${e.ip}${e.mount ? ` for ${e.mount}` : ''}`);

@@ -9,13 +9,12 @@ import type { TLSSocket } from 'node:tls';
 import type tls from 'node:tls';
 import { plainAddress } from '../../relay/client-ip.ts';
 import type { GatewayErrorCode } from '../errors.ts';
-import { noteDeny, type GatewayContext } from './context.ts';
-import { credentialGate } from './credential-gate.ts';
+import { noteDeny, reportTlsClientErrors, type GatewayContext } from './context.ts';
+import { admitCredentials, credentialGate, settleCredentials } from './credential-gate.ts';
 import type { Forwarder } from './forward.ts';
 import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
-import { denyOnResponse, type DenyOptions } from './respond.ts';
+import { denyOnResponse, PORT_METHODS, type DenyOptions } from './respond.ts';
 
-const ADMIN_METHODS = 'GET';
 
 export interface AdminPortOptions {
   /** Server key and certificate, plus `ca` (the private CA) when client certificates are required. */
@@ -29,16 +28,14 @@ export function createAdminServer(ctx: GatewayContext, forwarder: Forwarder, o: 
     void handleAdmin(ctx, forwarder, o.clientCertificates, req, res);
   });
   guardHttpServer(server, ctx, 'admin');
-  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
-    ctx.events.emit('tls-client-error', { role: 'admin', ip: plainAddress(socket.remoteAddress), code: err.code ?? 'unknown' });
-  });
+  reportTlsClientErrors(server, ctx, 'admin');
   return server;
 }
 
 async function handleAdmin(ctx: GatewayContext, forwarder: Forwarder, certificates: boolean, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const ip = plainAddress(req.socket.remoteAddress);
   const refuse = (code: GatewayErrorCode, reason: string, options: Omit<DenyOptions, 'id'> = {}): void => {
-    denyOnResponse(res, code, { ...options, allow: ADMIN_METHODS, id: noteDeny(ctx, 'admin', ip, code, reason) });
+    denyOnResponse(res, code, { ...options, allow: PORT_METHODS.admin, id: noteDeny(ctx, 'admin', ip, code, reason) });
   };
   if (certificates && !(req.socket as TLSSocket).authorized) {
     return refuse('GW_CLIENT_CERT_REQUIRED', 'no client certificate from the private CA');
@@ -46,23 +43,15 @@ async function handleAdmin(ctx: GatewayContext, forwarder: Forwarder, certificat
   const gated = gateRequest(ctx, 'admin', req, ip);
   if (gated.kind === 'deny') return refuse(gated.code, gated.reason);
   const gate = credentialGate(ctx.limiter, { channel: 'admin', ip, authorization: req.headers.authorization });
-  let state;
-  try {
-    state = await gate.admit();
-  } catch (err) {
-    ctx.events.emit('limiter-error', { message: (err as Error).message });
-    return refuse('GW_INTERNAL', 'the credential limiter failed');
-  }
-  if (state.blocked) return refuse('GW_RATE_LIMITED', 'too many failed admin logins', { retryAfterSeconds: state.retryAfterSeconds });
+  const admission = await admitCredentials(ctx, gate);
+  if (admission.kind === 'deny') return refuse(admission.code, admission.reason, { retryAfterSeconds: admission.retryAfterSeconds });
   if (res.destroyed) return;
   ctx.events.emit('forward', { role: 'admin', ip, route: gated.route, target: `${req.method} ${gated.target}` });
   forwarder.forward(req, res, {
     target: gated.target,
     clientIp: ip,
     proto: 'https',
-    onStatus: (status) => {
-      gate.settle(status).catch((err: unknown) => ctx.events.emit('limiter-error', { message: (err as Error).message }));
-    },
+    onStatus: (status) => settleCredentials(ctx, gate, status),
     onError: (err) => {
       ctx.events.emit('upstream-error', { role: 'admin', ip, message: err.message });
       refuse('GW_UPSTREAM_UNAVAILABLE', 'the upstream failed');

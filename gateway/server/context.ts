@@ -1,6 +1,8 @@
 // What every port of the gateway shares: the compiled policy, the credential limiter, the
 // upstream, the head limits, the clock and one event bus (logs now, the dashboard later).
 import type { EventEmitter } from 'node:events';
+import type tls from 'node:tls';
+import { plainAddress } from '../../relay/client-ip.ts';
 import type { Policy } from '../../policies/evaluate.ts';
 import type { PortRole, Route } from '../../policies/types.ts';
 import type { GatewayErrorCode } from '../errors.ts';
@@ -44,7 +46,7 @@ export interface GatewayEvents {
   'tls-reload': [TlsReloadEvent];
   /** A listening server failed (e.g. out of file descriptors); it keeps listening. */
   'server-error': [{ readonly server: string; readonly message: string }];
-  /** The limiter failed (e.g. Redis and its fallback); the request was refused. */
+  /** The limiter failed (e.g. Redis and its fallback); a request not yet forwarded is refused. */
   'limiter-error': [{ readonly message: string }];
 }
 
@@ -62,6 +64,14 @@ export function noteDeny(ctx: GatewayContext, role: PortRole, ip: string, code: 
   const id = errorId();
   ctx.events.emit('deny', { role, ip, code, reason, id });
   return id;
+}
+
+/** Failed handshakes as events. A client that hangs up mid-handshake is not worth a line; a refused protocol or cipher is. */
+export function reportTlsClientErrors(server: tls.Server, ctx: GatewayContext, role: PortRole): void {
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET') return;
+    ctx.events.emit('tls-client-error', { role, ip: plainAddress(socket.remoteAddress), code: err.code ?? 'unknown' });
+  });
 }
 
 /** gateway.upstream (checked by the schema to be http://host:port) as connect options. */

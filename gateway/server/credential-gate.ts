@@ -5,6 +5,7 @@
 // reaches the upstream.
 import { parseBasic } from '../../relay/basic-auth.ts';
 import type { Channel, CredentialLimiter, LimitState } from '../rate-limit.ts';
+import type { GatewayContext } from './context.ts';
 
 export interface CredentialGate {
   /** Whether credentials were sent at all. */
@@ -36,4 +37,26 @@ export function credentialGate(limiter: CredentialLimiter, source: CredentialSou
       else if (status >= 200 && status < 300) await limiter.record(attempt, 'success');
     },
   };
+}
+
+export type Admission =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'deny'; readonly code: 'GW_RATE_LIMITED' | 'GW_INTERNAL'; readonly reason: string; readonly retryAfterSeconds?: number };
+
+/** The gate's verdict before forwarding. A failing limiter refuses (fail closed) and is reported. */
+export async function admitCredentials(ctx: GatewayContext, gate: CredentialGate): Promise<Admission> {
+  let state: LimitState;
+  try {
+    state = await gate.admit();
+  } catch (err) {
+    ctx.events.emit('limiter-error', { message: (err as Error).message });
+    return { kind: 'deny', code: 'GW_INTERNAL', reason: 'the credential limiter failed' };
+  }
+  if (!state.blocked) return { kind: 'ok' };
+  return { kind: 'deny', code: 'GW_RATE_LIMITED', reason: 'too many failed logins from this address', retryAfterSeconds: state.retryAfterSeconds };
+}
+
+/** Counts the upstream's answer; a limiter failure is reported, the response already went out. */
+export function settleCredentials(ctx: GatewayContext, gate: CredentialGate, status: number): void {
+  gate.settle(status).catch((err: unknown) => ctx.events.emit('limiter-error', { message: (err as Error).message }));
 }

@@ -41,7 +41,15 @@ type Pass = (...args: unknown[]) => unknown;
 const REMOVED_PASSES = new Set(['deleteLength']);
 
 export function createForwarder(upstream: Upstream): Forwarder {
-  const proxy = httpProxy.createProxyServer({ target: upstream.origin, xfwd: false, changeOrigin: false, ws: false, agent: false });
+  const proxy = httpProxy.createProxyServer({
+    target: upstream.origin,
+    xfwd: false,
+    changeOrigin: false,
+    ws: false,
+    agent: false,
+    // Icecast's header spelling reaches players unchanged; some compare it case-sensitively.
+    preserveHeaderKeyCase: true,
+  });
   const internals = proxy as unknown as { webPasses: Pass[] };
   internals.webPasses = internals.webPasses.filter((pass) => !REMOVED_PASSES.has(pass.name));
   const pending = new WeakMap<IncomingMessage, ForwardOptions>();
@@ -52,8 +60,14 @@ export function createForwarder(upstream: Upstream): Forwarder {
     });
   });
   proxy.on('proxyRes', (proxyRes, req, res) => {
-    proxyRes.on('error', () => res.destroy());
+    // Fires when the upstream drops a response under way; after the client left, it is only the echo of our own destroy.
+    proxyRes.on('error', (err) => (res.destroyed ? undefined : fail(pending.get(req), err, res)));
     res.on('close', () => proxyRes.destroy());
+    // An Icecast stream is delimited by closing the connection; relayed as such, not re-chunked,
+    // because some ICY players cannot read a chunked stream.
+    if (proxyRes.headers['content-length'] === undefined && proxyRes.headers['transfer-encoding'] === undefined) {
+      res.useChunkedEncodingByDefault = false;
+    }
     if (proxyRes.statusCode !== undefined) pending.get(req)?.onStatus?.(proxyRes.statusCode);
   });
   // Without a listener of its own, http-proxy rethrows; every request also has a callback below.
@@ -75,7 +89,9 @@ export function createForwarder(upstream: Upstream): Forwarder {
       pending.set(req, options);
       stripFields(req.headers, ['expect', ...(options.drop ?? [])]);
       const host = req.headers.host ?? localHost(req);
-      const headers = Object.fromEntries([...gatewayFields(options.clientIp, options.proto), ['Host', host]]);
+      // Lower-case, as in req.headers, so each replaces the client's value instead of joining it.
+      const headers: Record<string, string> = { host };
+      for (const [name, value] of gatewayFields(options.clientIp, options.proto)) headers[name.toLowerCase()] = value;
       req.url = options.target;
       try {
         proxy.web(req, res, { headers }, (err) => fail(options, err, res as ServerResponse));

@@ -10,7 +10,7 @@ import type { PortRole, Route } from '../../policies/types.ts';
 import { plainAddress } from '../../relay/client-ip.ts';
 import type { GatewayErrorCode } from '../errors.ts';
 import { noteDeny, type GatewayContext, type HeadLimits } from './context.ts';
-import { clientErrorCode, renderDeny } from './respond.ts';
+import { clientErrorCode, PORT_METHODS, renderDeny } from './respond.ts';
 
 export type Gated =
   | { readonly kind: 'deny'; readonly code: GatewayErrorCode; readonly reason: string }
@@ -41,7 +41,15 @@ export function guardHttpServer(server: http.Server, ctx: GatewayContext, role: 
     }
     const code = clientErrorCode(err.code);
     const id = noteDeny(ctx, role, plainAddress(socket.remoteAddress), code, `rejected by the HTTP parser (${err.code ?? 'unknown'})`);
-    socket.end(renderDeny(code, { id }));
+    socket.end(renderDeny(code, { id, allow: PORT_METHODS[role] }));
+    socket.destroySoon();
+  });
+  // Node hands CONNECT to this event and silently drops the connection when nobody listens; a
+  // tunnel is never offered, but the client gets an answer.
+  server.on('connect', (_req: http.IncomingMessage, socket: Socket) => {
+    const id = noteDeny(ctx, role, plainAddress(socket.remoteAddress), 'GW_METHOD_NOT_ALLOWED', 'CONNECT tunnels are not offered');
+    socket.on('error', () => socket.destroy());
+    socket.end(renderDeny('GW_METHOD_NOT_ALLOWED', { id, allow: PORT_METHODS[role] }));
     socket.destroySoon();
   });
 }

@@ -6,12 +6,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
 import { plainAddress } from '../../relay/client-ip.ts';
-import { noteDeny, type GatewayContext } from './context.ts';
+import { noteDeny, reportTlsClientErrors, type GatewayContext } from './context.ts';
 import type { Forwarder } from './forward.ts';
 import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
-import { denyOnResponse } from './respond.ts';
+import { denyOnResponse, PORT_METHODS } from './respond.ts';
 
-const LISTENER_METHODS = 'GET, HEAD, OPTIONS';
 
 /**
  * Never forwarded from a listener port: the upstream would check a password there with no
@@ -28,9 +27,7 @@ export function createListenerServer(ctx: GatewayContext, forwarder: Forwarder):
 export function createListenerTlsServer(ctx: GatewayContext, forwarder: Forwarder, secure: tls.TlsOptions): https.Server {
   const server = https.createServer({ ...httpServerOptions(ctx.limits), ...secure }, listenerHandler(ctx, forwarder, 'https'));
   guardHttpServer(server, ctx, 'listener');
-  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
-    ctx.events.emit('tls-client-error', { role: 'listener', ip: plainAddress(socket.remoteAddress), code: err.code ?? 'unknown' });
-  });
+  reportTlsClientErrors(server, ctx, 'listener');
   return server;
 }
 
@@ -38,7 +35,7 @@ function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, proto: 'http
   return (req, res) => {
     const ip = plainAddress(req.socket.remoteAddress);
     const refuse = (code: Parameters<typeof denyOnResponse>[1], reason: string): void => {
-      denyOnResponse(res, code, { id: noteDeny(ctx, 'listener', ip, code, reason), allow: LISTENER_METHODS });
+      denyOnResponse(res, code, { id: noteDeny(ctx, 'listener', ip, code, reason), allow: PORT_METHODS.listener });
     };
     const gated = gateRequest(ctx, 'listener', req, ip);
     if (gated.kind === 'deny') return refuse(gated.code, gated.reason);

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { hangUp } from '../../relay/hang-up.ts';
+import type { PortRole } from '../../policies/types.ts';
 import type { HeadError } from '../../relay/request-head.ts';
 import { GW_ERRORS, type GatewayErrorCode } from '../errors.ts';
 
@@ -18,6 +19,13 @@ export interface DenyOptions {
   /** The port's methods, sent with a 405 (RFC 9110 §15.5.6: a 405 carries Allow). */
   readonly allow?: string;
 }
+
+/** What a 405 on each port advertises (policies/evaluate.ts). */
+export const PORT_METHODS: Readonly<Record<PortRole, string>> = {
+  source: 'PUT, SOURCE, GET',
+  listener: 'GET, HEAD, OPTIONS',
+  admin: 'GET',
+};
 
 /** Eight hex digits: enough to find one line in a day's log, too short to carry anything. */
 export function errorId(): string {

@@ -3,6 +3,7 @@
 // one port cannot be opened, the ones already open are closed again and the error is thrown.
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
+import type tlsTypes from 'node:tls';
 import type { Config } from '../../config/schema.ts';
 import { compilePolicy, type Policy } from '../../policies/evaluate.ts';
 import type { NowClock } from '../connection-limits.ts';
@@ -67,9 +68,11 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     events,
   };
   const forwarder = createForwarder(ctx.upstream);
-  const sourceTls = createSourceServer(ctx, tls.options());
-  const listenerTls = createListenerTlsServer(ctx, forwarder, tls.options());
-  const admin = createAdminServer(ctx, forwarder, { secure: tls.options(ca !== null), clientCertificates: ca !== null });
+  // A handshake is part of the request head's time budget (Node's default allows 120 s).
+  const secure = (withCa: boolean): tlsTypes.TlsOptions => ({ ...tls.options(withCa), handshakeTimeout: ctx.limits.headerTimeoutMs });
+  const sourceTls = createSourceServer(ctx, secure(false));
+  const listenerTls = createListenerTlsServer(ctx, forwarder, secure(false));
+  const admin = createAdminServer(ctx, forwarder, { secure: secure(ca !== null), clientCertificates: ca !== null });
   tls.attach(sourceTls);
   tls.attach(listenerTls);
   tls.attach(admin, ca !== null);
