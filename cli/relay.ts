@@ -6,7 +6,7 @@ import type { Io } from './io.ts';
 import { loadCliConfig } from './config-file.ts';
 import { configOptionsHelp, parseConfigOptions } from './options.ts';
 
-async function runRelayCommand(args: string[], io: Io, help: string): Promise<number> {
+async function runRelayCommand(args: string[], io: Io, help: string, withGateway = false): Promise<number> {
   const options = parseConfigOptions(args);
   if (options.help) {
     io.out(help);
@@ -28,6 +28,20 @@ async function runRelayCommand(args: string[], io: Io, help: string): Promise<nu
   // Loaded only now, so `icegate check` works even when the relay itself cannot be loaded.
   const { runRelay } = await import('../relay/main.ts');
   await runRelay({ config: loaded.config, secrets: resolved.secrets, configPath: loaded.path });
+  if (withGateway) {
+    const { runGateway } = await import('../gateway/server/main.ts');
+    await runGateway({ config: loaded.config, configPath: loaded.path });
+    const g = loaded.config.gateway;
+    io.out(
+      [
+        'Push a test tone over TLS (the npm ffmpeg; the certificate is self-signed until you configure gateway.tls):',
+        `  ffmpeg -re -f lavfi -i sine=frequency=440 -c:a libmp3lame -b:a 128k -f mp3 -method PUT -chunked_post 0 \\`,
+        `    -content_type audio/mpeg -auth_type basic -tls_verify 0 "https://source:<source password>@127.0.0.1:${g.source.port}/live.mp3"`,
+        `Listen: http://localhost:${g.listener.port}/live.mp3  or  https://localhost:${g.listener.tlsPort}/live.mp3`,
+        '',
+      ].join('\n'),
+    );
+  }
   return 0;
 }
 
@@ -54,16 +68,17 @@ export const relayCommand: Command = {
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'start icegate (for now: the relay core, in the foreground)',
+  summary: 'start icegate: the relay core and the gateway in front of it, in the foreground',
   help: [
     'Usage: icegate start [-c FILE]',
     '',
-    'Starts icegate. For now this runs the relay core in the foreground.',
+    'Starts the relay core and the security gateway in front of it, in one foreground process.',
+    '(A supervisor that restarts them separately comes later.)',
     secretsNote,
     '',
     configOptionsHelp,
   ].join('\n'),
   run(args, io) {
-    return runRelayCommand(args, io, this.help);
+    return runRelayCommand(args, io, this.help, true);
   },
 };

@@ -135,6 +135,37 @@ export const relaySchema = z
 
 const host = z.string().min(1);
 
+/** How listeners of one mount are let in (gateway.mounts). */
+export const listenerAuthSchema = z
+  .object({
+    /** none: public; token: signed links only; htpasswd: Basic auth; webhook: Icecast URL auth (listener_add). */
+    auth: z.enum(['none', 'token', 'htpasswd', 'webhook']).default('none'),
+    /** bcrypt htpasswd file (icegate passwd), for auth: htpasswd. Relative to the config file. */
+    htpasswd: z.string().min(1).nullable().default(null),
+    /** The backend asked about each listener, for auth: webhook. */
+    webhook: z
+      .object({
+        url: z
+          .string()
+          .url()
+          .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL'),
+        /** Seconds to wait for the backend; a slow or dead backend refuses the listener (503). */
+        timeout: z.number().min(0.1).max(60).default(5),
+        /** Header fields sent with every request to the backend (e.g. its own credentials). */
+        headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a header field name'), z.string()).default({}),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+    /** Concurrent listeners per signed link on this mount, whatever the link allows; null = the link's own limit. */
+    maxUsesPerToken: z.number().int().min(1).nullable().default(null),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.auth === 'htpasswd' && m.htpasswd === null) ctx.addIssue({ code: 'custom', message: 'auth: htpasswd needs a file', path: ['htpasswd'] });
+    if (m.auth === 'webhook' && m.webhook === null) ctx.addIssue({ code: 'custom', message: 'auth: webhook needs a webhook', path: ['webhook'] });
+  });
+
 export const gatewaySchema = z
   .object({
     /** Where allowed requests go: the relay core, or a real Icecast 2. http:// only (loopback). */
@@ -193,8 +224,23 @@ export const gatewaySchema = z
       })
       .strict()
       .prefault({}),
+    /** Keys that sign stream links (icegate token): key id → secret, oldest first; the last one signs. */
+    tokens: z
+      .object({
+        keys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -'), z.string().min(16, 'must be at least 16 characters')).default({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Listener authentication per mount; a mount without an entry is public. */
+    mounts: z.record(mountName, listenerAuthSchema).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((g, ctx) => {
+    if (Object.keys(g.tokens.keys).length > 0) return;
+    for (const [name, m] of Object.entries(g.mounts)) {
+      if (m.auth === 'token') ctx.addIssue({ code: 'custom', message: 'auth: token needs a key in gateway.tokens.keys', path: ['mounts', name, 'auth'] });
+    }
+  });
 
 export const configSchema = z
   .object({
@@ -218,6 +264,7 @@ export type GatewayConfig = Config['gateway'];
 export type MountConfig = z.infer<typeof mountSchema>;
 export type RelayPullConfig = z.infer<typeof relayPullSchema>;
 export type MasterConfig = z.infer<typeof masterSchema>;
+export type ListenerAuthConfig = z.infer<typeof listenerAuthSchema>;
 
 /** Passwords after secrets were filled in: never null at run time. */
 export interface ResolvedSecrets {

@@ -12,6 +12,12 @@ import type { Mount } from './mount.ts';
 /** Bytes a listener may send after its request before we stop reading and hang up. */
 const MAX_LISTENER_INPUT = 16 * 1024;
 
+/** What serving a listener reads from its request: the relay's own parsed head, or one the gateway's HTTP server parsed. */
+export type ListenRequest = Pick<RequestHead, 'path' | 'get'>;
+
+/** What listener fan-out needs of a context: the relay core's, or the gateway edge's. */
+export type FanOutContext = Pick<RelayContext, 'registry' | 'clock'>;
+
 export interface ListenerIdentity {
   ip: string;
   auth?: string;
@@ -23,7 +29,7 @@ export function isListenPath(ctx: RelayContext, path: string): boolean {
   return ctx.registry.get(path) !== undefined;
 }
 
-export function serveListener(ctx: RelayContext, socket: Socket, head: RequestHead, who: ListenerIdentity): void {
+export function serveListener(ctx: FanOutContext, socket: Socket, head: ListenRequest, who: ListenerIdentity): void {
   const admission = ctx.registry.admitListener(head.path);
   if (!admission.ok) return hangUp(socket, renderError(admission.code));
   const mount = admission.mount;
@@ -54,7 +60,7 @@ export function serveListener(ctx: RelayContext, socket: Socket, head: RequestHe
 }
 
 /** Wire a listener whose head was written into a mount; shared with embedders (the gateway's edge). */
-export function attachListener(ctx: RelayContext, mount: Mount, listener: Listener): void {
+export function attachListener(ctx: FanOutContext, mount: Mount, listener: Listener): void {
   const socket = listener.sink as Socket;
   const current = (): Mount | undefined => (listener.feed ? ctx.registry.get(listener.feed.name) : undefined);
   let input = 0;

@@ -18,7 +18,8 @@ export interface UpstreamConnection {
   url: URL;
 }
 
-export type ConnectResult = { ok: true; connection: UpstreamConnection } | { ok: false; error: string };
+/** `status`: the upstream's answer when it refused (404, 401 …), absent when it could not be reached. */
+export type ConnectResult = { ok: true; connection: UpstreamConnection } | { ok: false; error: string; status?: number };
 
 export interface ConnectAttempt {
   result: Promise<ConnectResult>;
@@ -51,7 +52,7 @@ export function connectUpstream(url: URL, o: ConnectOptions): ConnectAttempt {
       const answer = interpretAnswer(url, x.head, credentials, hops);
       if (answer.kind === 'stream') return { ok: true, connection: { socket: x.socket, head: x.head, rest: x.rest, url } };
       x.socket.destroy();
-      if (answer.kind === 'refused') return { ok: false, error: `${where}: ${answer.message}` };
+      if (answer.kind === 'refused') return { ok: false, error: `${where}: ${answer.message}`, status: x.head.status };
       url = answer.url;
       credentials = answer.credentials;
     }

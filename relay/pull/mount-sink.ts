@@ -6,7 +6,7 @@ import type { Mount } from '../mount.ts';
 import type { PullSink } from './pull.ts';
 
 /** `beforeAttach`: last look at the mount before the relayed source attaches to it. */
-export function mountSink(ctx: RelayContext, name: string, beforeAttach?: (mount: Mount) => void): PullSink {
+export function mountSink(ctx: Pick<RelayContext, 'registry' | 'config' | 'events'>, name: string, beforeAttach?: (mount: Mount) => void): PullSink {
   const registry = ctx.registry;
   const inUse = `${name} has a live source`;
   const noSlot = (): string => `no source slot free (limits.sources is ${ctx.config.limits.sources})`;

@@ -23,7 +23,7 @@ export interface OnDemand {
   stop(): void;
 }
 
-export function onDemand(ctx: RelayContext, name: string, pull: RelayPull, o: OnDemandOptions): OnDemand {
+export function onDemand(ctx: Pick<RelayContext, 'registry' | 'clock'>, name: string, pull: Pick<RelayPull, 'start' | 'stop'>, o: OnDemandOptions): OnDemand {
   const registry = ctx.registry;
   let linger: Timer | null = null;
   let fresh = false;

@@ -30,6 +30,8 @@ export interface PullSink {
   busy?(): string | null;
   /** A StreamTitle from the upstream's inline metadata that differs from the previous one. */
   title(title: string): void;
+  /** The upstream answered with a refusal (404 when it has no such mount); the pull retries after a backoff unless stopped. */
+  refused?(status: number): void;
 }
 
 export type PullState = 'idle' | 'connecting' | 'streaming' | 'waiting';
@@ -138,7 +140,11 @@ export class RelayPull {
     const r = await attempt.result;
     if (this.#attempt !== attempt) return;
     this.#attempt = null;
-    if (!r.ok) return this.#fail(r.error);
+    if (!r.ok) {
+      this.#fail(r.error);
+      if (r.status !== undefined) this.#o.sink.refused?.(r.status);
+      return;
+    }
     const info = upstreamSourceInfo(r.connection.head, r.connection.socket.remoteAddress ?? '');
     const target = this.#o.sink.start(info);
     if ('refused' in target) {
