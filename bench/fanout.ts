@@ -8,12 +8,13 @@
 import { parseArgs } from 'node:util';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { runOnce } from './run-once.ts';
+import { runOnce, type RunResult } from './run-once.ts';
 import { findIcecast, startIcecast, startIcegate, type BenchServer, type ServerKind } from './servers.ts';
 import { ratioTable, resultsTable, type Configuration } from './report.ts';
 
 /** Room above N for the source, the liveness probe and admin requests. */
 const CLIENT_HEADROOM = 10;
+const RUN_ATTEMPTS = 2;
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +54,24 @@ function start(kind: ServerKind, listeners: number): Promise<BenchServer> {
   return startIcegate(cpuProfDir ? { clients, cpuProfDir } : { clients });
 }
 
+/** One run on a fresh server; a run that fails (a port taken meanwhile, a source that never came up) is tried once more. */
+async function measure(server: ServerKind, listeners: number, rep: number): Promise<RunResult> {
+  for (let attempt = 1; ; attempt++) {
+    let s: BenchServer | null = null;
+    try {
+      s = await start(server, listeners);
+      const r = await runOnce(s, { listeners, windowMs: windowSec * 1000, connectMs });
+      process.stderr.write(`${server} ${listeners} listeners, run ${rep}/${repeats}: ${JSON.stringify(r)}\n`);
+      return r;
+    } catch (err) {
+      if (attempt >= RUN_ATTEMPTS) throw err;
+      process.stderr.write(`${server} ${listeners} listeners, run ${rep}/${repeats} failed, trying again: ${(err as Error).message}\n`);
+    } finally {
+      await s?.stop();
+    }
+  }
+}
+
 const configs: Configuration[] = [];
 for (const listeners of counts) {
   for (const server of servers) configs.push({ server, listeners, runs: [] });
@@ -60,14 +79,7 @@ for (const listeners of counts) {
   for (let rep = 1; rep <= repeats; rep++) {
     for (const server of servers) {
       const config = configs.find((c) => c.server === server && c.listeners === listeners)!;
-      const s = await start(server, listeners);
-      try {
-        const r = await runOnce(s, { listeners, windowMs: windowSec * 1000, connectMs });
-        config.runs.push(r);
-        process.stderr.write(`${server} ${listeners} listeners, run ${rep}/${repeats}: ${JSON.stringify(r)}\n`);
-      } finally {
-        await s.stop();
-      }
+      config.runs.push(await measure(server, listeners, rep));
     }
   }
 }

@@ -8,6 +8,8 @@ export interface IcecastConfigOptions {
   dir: string;
   sourcePassword: string;
   adminPassword: string;
+  /** The <admin> contact, shown in /status-json.xsl. */
+  admin: string;
   /** Icecast refuses to run as root without <changeowner> (research icecast.md §4.6). */
   changeOwner: { user: string; group: string } | null;
 }
@@ -22,7 +24,7 @@ export function icecastConfig(o: IcecastConfigOptions): string {
     : '';
   return `<icecast>
   <location>bench</location>
-  <admin>bench@localhost</admin>
+  <admin>${xml(o.admin)}</admin>
   <hostname>127.0.0.1</hostname>
   <limits>
     <clients>${o.clients}</clients>

@@ -1,11 +1,13 @@
 // One measured run: a server, one 128 kbit/s MP3 source, N listeners from the load generator,
-// /proc samples of the server before the listeners, once all are connected, and after the window.
+// /proc samples of the server with the source alone, once all listeners are connected, during
+// and after the window.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import net from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { startSource, stopProcess } from '../test/helpers/ffmpeg.ts';
 import { sampleProcess } from './proc.ts';
+import { median } from './stats.ts';
 import { BENCH_SECRETS, nodeScript, spawnWithFdLimit, stopChild, type BenchServer } from './servers.ts';
 
 export const MOUNT = '/bench.mp3';
@@ -17,8 +19,9 @@ export const RATE = 16000;
  * Node process runs a full GC some seconds after start-up, which must not fall into a window.
  */
 const SETTLE_MS = 10000;
-/** Server CPU with the source alone is measured over this long. */
+/** Server CPU and RSS with the source alone are measured over this long. */
 const IDLE_MS = 5000;
+const RSS_SAMPLE_MS = 1000;
 const SOURCE_TIMEOUT_MS = 20000;
 
 export interface RunOptions {
@@ -74,6 +77,20 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/**
+ * Sleep `ms` while sampling the process's RSS each second; the median damps a garbage
+ * collector's heap growing and shrinking, which moves a Node process's RSS by megabytes.
+ */
+async function rssDuring(pid: number, ms: number): Promise<number> {
+  const samples: number[] = [];
+  const until = performance.now() + ms;
+  for (let left = ms; left > 0; left = until - performance.now()) {
+    await sleep(Math.min(RSS_SAMPLE_MS, left));
+    samples.push(sampleProcess(pid).rssKiB);
+  }
+  return median(samples);
+}
+
 interface LoadgenLine {
   event: string;
   [k: string]: unknown;
@@ -97,17 +114,20 @@ export async function runOnce(server: BenchServer, o: RunOptions): Promise<RunRe
   const source = startSource({ port: server.port, mount: MOUNT, codec: 'mp3', password: BENCH_SECRETS.sourcePassword, noise: true });
   let loadgen: ChildProcess | null = null;
   try {
-    await mountLive(server.port);
+    await mountLive(server.port).catch((err: Error) => {
+      const said = (source as typeof source & { errors?: () => string }).errors?.().trim();
+      throw new Error(said ? `${err.message}; ffmpeg said: ${said}` : err.message);
+    });
     await sleep(SETTLE_MS);
     const idleStart = sampleProcess(server.pid);
-    await sleep(IDLE_MS);
+    const rssBefore = await rssDuring(server.pid, IDLE_MS);
     const before = sampleProcess(server.pid);
     const lg = startLoadgen(server.port, o);
     loadgen = lg.child;
     const connected = await lg.next();
     const start = sampleProcess(server.pid);
     const lgStart = sampleProcess(lg.child.pid!);
-    await sleep(o.windowMs);
+    const rssLoaded = await rssDuring(server.pid, o.windowMs);
     const end = sampleProcess(server.pid);
     const lgEnd = sampleProcess(lg.child.pid!);
     lg.child.stdin!.write('report\n');
@@ -124,7 +144,7 @@ export async function runOnce(server: BenchServer, o: RunOptions): Promise<RunRe
       idleCpuMsPerSec: ((before.cpuMs - idleStart.cpuMs) * 1000) / (before.at - idleStart.at),
       cpuMsPerListenerSec: (end.cpuMs - start.cpuMs) / (served * windowSec),
       systemPct: (100 * (end.sysMs - start.sysMs)) / (end.cpuMs - start.cpuMs),
-      rssKiBPerListener: (end.rssKiB - before.rssKiB) / served,
+      rssKiBPerListener: (rssLoaded - rssBefore) / served,
       firstBytesMedianMs: Number(report.firstBytesMedianMs),
       firstBytesP95Ms: Number(report.firstBytesP95Ms),
       loadgenCpuPct: ((lgEnd.cpuMs - lgStart.cpuMs) * 100) / (lgEnd.at - lgStart.at),

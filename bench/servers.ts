@@ -29,6 +29,8 @@ export interface BenchServer {
 }
 
 const ICECAST_BINARIES = ['/usr/sbin/icecast2', '/usr/bin/icecast2'];
+/** The <admin> contact of the generated config: tells our Icecast from any other on the port. */
+const ICECAST_ADMIN = 'icegate-bench@localhost';
 const START_TIMEOUT_MS = 15000;
 const STOP_TIMEOUT_MS = 5000;
 
@@ -111,6 +113,7 @@ export async function startIcecast(o: { clients: number; binary: string }): Prom
     dir,
     sourcePassword: BENCH_SECRETS.sourcePassword,
     adminPassword: BENCH_SECRETS.adminPassword,
+    admin: ICECAST_ADMIN,
     changeOwner: asRoot ? { user: 'nobody', group: 'nogroup' } : null,
   });
   writeFileSync(path.join(dir, 'icecast.xml'), config);
@@ -118,15 +121,22 @@ export async function startIcecast(o: { clients: number; binary: string }): Prom
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`icecast exited with ${String(code)}`);
   });
-  await Promise.race([waitForPort(port, child), exited]);
-  exited.catch(() => {});
-  return {
-    kind: 'icecast',
-    pid: child.pid!,
-    port,
-    stop: async () => {
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const stop = async (): Promise<void> => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
   };
+  try {
+    await Promise.race([waitForPort(port, child), exited]);
+    // The port was free a moment ago; make sure it is our Icecast that answers on it now.
+    const status = await fetch(`http://127.0.0.1:${port}/status-json.xsl`).then((r) => r.json()).catch(() => null);
+    if ((status as { icestats?: { admin?: string } } | null)?.icestats?.admin !== ICECAST_ADMIN) {
+      throw new Error(`port ${port} is not answered by the Icecast just started`);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    exited.catch(() => {});
+  }
+  return { kind: 'icecast', pid: child.pid!, port, stop };
 }

@@ -1,13 +1,16 @@
 // `icegate <command>`: dispatch to one command, with --help at every level.
 // Exit status: 0 success, 1 failure (e.g. an invalid configuration), 2 usage error.
 import { readFileSync } from 'node:fs';
+import { certCommand } from './cert.ts';
 import { checkCommand } from './check.ts';
 import { gatewayCommand } from './gateway.ts';
 import { UsageError, type Command } from './command.ts';
 import { processIo, type Io } from './io.ts';
+import { passwdCommand } from './passwd.ts';
 import { relayCommand, startCommand } from './relay.ts';
+import { tokenCommand } from './token.ts';
 
-const commands: readonly Command[] = [startCommand, relayCommand, checkCommand, gatewayCommand];
+const commands: readonly Command[] = [startCommand, relayCommand, checkCommand, gatewayCommand, tokenCommand, passwdCommand(), certCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -8,6 +8,7 @@ import type { PortRole, Route } from '../../policies/types.ts';
 import type { GatewayErrorCode } from '../errors.ts';
 import type { CredentialLimiter } from '../rate-limit.ts';
 import type { NowClock } from '../connection-limits.ts';
+import type { ListenerAuth } from './listener-auth.ts';
 import { errorId } from './respond.ts';
 
 export interface Upstream {
@@ -48,11 +49,19 @@ export interface GatewayEvents {
   'server-error': [{ readonly server: string; readonly message: string }];
   /** The limiter failed (e.g. Redis and its fallback); a request not yet forwarded is refused. */
   'limiter-error': [{ readonly message: string }];
+  /** A listener authentication backend (webhook) failed; its listeners are refused meanwhile. */
+  'auth-backend-error': [{ readonly mount: string; readonly message: string }];
+  /** An htpasswd file or the revocation list could not be (fully) read; the last good one stays. */
+  'auth-file-error': [{ readonly file: string; readonly message: string }];
+  /** The edge's pulls: connected, refused, reconnecting (relay/pull/pull.ts messages, never credentials). */
+  edge: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
 }
 
 export interface GatewayContext {
   readonly policy: Policy;
   readonly limiter: CredentialLimiter;
+  /** Per-mount listener authentication (listener-auth.ts). */
+  readonly listenerAuth: ListenerAuth;
   readonly upstream: Upstream;
   readonly limits: HeadLimits;
   readonly clock: NowClock;

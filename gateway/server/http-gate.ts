@@ -10,11 +10,12 @@ import type { PortRole, Route } from '../../policies/types.ts';
 import { plainAddress } from '../../relay/client-ip.ts';
 import type { GatewayErrorCode } from '../errors.ts';
 import { noteDeny, type GatewayContext, type HeadLimits } from './context.ts';
+import { ownedByEdge } from './edge-takeover.ts';
 import { clientErrorCode, PORT_METHODS, renderDeny } from './respond.ts';
 
 export type Gated =
   | { readonly kind: 'deny'; readonly code: GatewayErrorCode; readonly reason: string }
-  | { readonly kind: 'allow'; readonly route: Route; readonly target: string; readonly token: string | null };
+  | { readonly kind: 'allow'; readonly route: Route; readonly mount: string | null; readonly target: string; readonly token: string | null };
 
 /** Options for http.createServer / https.createServer. */
 export function httpServerOptions(limits: HeadLimits): http.ServerOptions {
@@ -35,7 +36,8 @@ export function guardHttpServer(server: http.Server, ctx: GatewayContext, role: 
   // Lines past Node's default cap (2000) would be dropped silently; gateRequest counts them instead.
   server.maxHeadersCount = 0;
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // On an edge stream a refusal would land in the middle of the audio.
+    if (err.code === 'ECONNRESET' || !socket.writable || ownedByEdge(socket)) {
       socket.destroy();
       return;
     }
@@ -69,7 +71,7 @@ export function gateRequest(ctx: GatewayContext, role: PortRole, req: http.Incom
   if (decided.decision.kind === 'deny') return deny(decided.decision.code, decided.decision.reason);
   const framing = checkFraming({ method, protocol: req.httpVersion === '1.0' ? 'HTTP/1.0' : 'HTTP/1.1', headers: headersFromRaw(req.rawHeaders) });
   if (framing.kind === 'deny') return deny(framing.code, framing.reason);
-  return { kind: 'allow', route: decided.decision.route, target: decided.forward!, token: decided.token };
+  return { kind: 'allow', route: decided.decision.route, mount: decided.decision.mount, target: decided.forward!, token: decided.token };
 }
 
 function deny(code: GatewayErrorCode, reason: string): Gated {

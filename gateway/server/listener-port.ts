@@ -7,8 +7,11 @@ import https from 'node:https';
 import type tls from 'node:tls';
 import { plainAddress } from '../../relay/client-ip.ts';
 import { noteDeny, reportTlsClientErrors, type GatewayContext } from './context.ts';
+import type { Edge } from './edge.ts';
+import { ownedByEdge, serveOnEdge } from './edge-takeover.ts';
 import type { Forwarder } from './forward.ts';
 import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
+import { admitListener } from './listener-auth-gate.ts';
 import { denyOnResponse, PORT_METHODS } from './respond.ts';
 
 
@@ -18,32 +21,33 @@ import { denyOnResponse, PORT_METHODS } from './respond.ts';
  */
 const LISTENER_DROP = ['authorization'];
 
-export function createListenerServer(ctx: GatewayContext, forwarder: Forwarder): http.Server {
-  const server = http.createServer(httpServerOptions(ctx.limits), listenerHandler(ctx, forwarder, 'http'));
+export function createListenerServer(ctx: GatewayContext, forwarder: Forwarder, edge: Edge): http.Server {
+  const server = http.createServer(httpServerOptions(ctx.limits), listenerHandler(ctx, forwarder, edge, 'http'));
   guardHttpServer(server, ctx, 'listener');
   return server;
 }
 
-export function createListenerTlsServer(ctx: GatewayContext, forwarder: Forwarder, secure: tls.TlsOptions): https.Server {
-  const server = https.createServer({ ...httpServerOptions(ctx.limits), ...secure }, listenerHandler(ctx, forwarder, 'https'));
+export function createListenerTlsServer(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, secure: tls.TlsOptions): https.Server {
+  const server = https.createServer({ ...httpServerOptions(ctx.limits), ...secure }, listenerHandler(ctx, forwarder, edge, 'https'));
   guardHttpServer(server, ctx, 'listener');
   reportTlsClientErrors(server, ctx, 'listener');
   return server;
 }
 
-function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, proto: 'http' | 'https'): http.RequestListener {
-  return (req, res) => {
+function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, proto: 'http' | 'https'): http.RequestListener {
+  return async (req, res) => {
+    // A second request on a stream connection (edge-takeover.ts): Icecast serves one per connection.
+    if (ownedByEdge(req.socket)) return void req.socket.destroy();
     const ip = plainAddress(req.socket.remoteAddress);
     const refuse = (code: Parameters<typeof denyOnResponse>[1], reason: string): void => {
       denyOnResponse(res, code, { id: noteDeny(ctx, 'listener', ip, code, reason), allow: PORT_METHODS.listener });
     };
     const gated = gateRequest(ctx, 'listener', req, ip);
     if (gated.kind === 'deny') return refuse(gated.code, gated.reason);
-    // Signed links are verified against the keyring of gateway/tokens.ts; with none configured,
-    // no link can be genuine (fail closed rather than serve /t/<anything>/ as public).
-    if (gated.token !== null) return refuse('GW_TOKEN_INVALID', 'no signing key is configured for stream links');
-    // The edge fan-out (one upstream pull per mount) is separate; until it serves stream routes,
-    // they are forwarded like every other allowed route.
+    // The mount's listener authentication (stream links, htpasswd, webhook); it refuses itself.
+    if (!(await admitListener(ctx, req, res, gated, ip))) return;
+    // Streams are served by the edge, one upstream pull per mount (DESIGN.md); the rest is forwarded.
+    if (gated.route === 'stream' && req.method === 'GET' && serveOnEdge(edge, req, res, gated.target, ip)) return;
     ctx.events.emit('forward', { role: 'listener', ip, route: gated.route, target: `${req.method} ${gated.target}` });
     forwarder.forward(req, res, {
       target: gated.target,

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import { consoleLog as log, type RelayLog } from '../../relay/log.ts';
 import type { GatewayEvents } from './context.ts';
+import { withListenerAuthPaths } from './listener-auth.ts';
 import { startGateway, type RunningGateway } from './start.ts';
 
 export interface RunGatewayOptions {
@@ -14,7 +15,8 @@ export interface RunGatewayOptions {
 
 export async function runGateway(o: RunGatewayOptions): Promise<void> {
   process.stdout.on('error', () => {});
-  const config = withTlsPaths(o.config, o.configPath === null ? process.cwd() : dirname(resolve(o.configPath)));
+  const baseDir = o.configPath === null ? process.cwd() : dirname(resolve(o.configPath));
+  const config = withListenerAuthPaths(withTlsPaths(o.config, baseDir), baseDir);
   const gateway = await startGateway({ config });
   const stop = (): void => {
     log('info', 'stopping');
@@ -55,4 +57,7 @@ export function logEvents(gateway: { events: EventEmitter<GatewayEvents> }, out:
   e.on('tls-reload', (r) => (r.ok ? out('info', `certificate reloaded, SHA-256 ${r.fingerprint256}`) : out('error', `certificate not reloaded, the old one stays: ${r.error}`)));
   e.on('limiter-error', (l) => out('error', `credential limiter failed: ${l.message}`));
   e.on('server-error', (s) => out('error', `${s.server} server: ${s.message}`));
+  e.on('auth-backend-error', (a) => out('warn', `listener authentication backend of ${a.mount} failed: ${a.message}`));
+  e.on('auth-file-error', (f) => out('warn', `${f.file}: ${f.message}`));
+  e.on('edge', (x) => out(x.level, `edge ${x.message}`));
 }

@@ -11,7 +11,10 @@ import { CredentialLimiter } from '../rate-limit.ts';
 import { createAdminServer } from './admin-port.ts';
 import { bind, type Bound } from './bind.ts';
 import { parseUpstream, type GatewayContext, type GatewayEvents } from './context.ts';
+import { Edge, type EdgeOptions, type EdgeStats } from './edge.ts';
+import { edgeRelayConfig } from './edge-config.ts';
 import { createForwarder } from './forward.ts';
+import { ListenerAuth } from './listener-auth.ts';
 import { createListenerServer, createListenerTlsServer } from './listener-port.ts';
 import { createPlainSourceServer, createSourceServer } from './source-port.ts';
 import { TlsContext } from './tls-context.ts';
@@ -37,12 +40,16 @@ export interface StartGatewayOptions {
   limiter?: CredentialLimiter;
   policy?: Policy;
   clock?: NowClock;
+  /** Timing of the edge's pulls (tests shorten the linger). */
+  edge?: Pick<EdgeOptions, 'clock' | 'holdMs' | 'lingerMs' | 'connectTimeoutMs' | 'backoff'>;
 }
 
 export interface RunningGateway {
   ports(): GatewayPorts;
   readonly events: EventEmitter<GatewayEvents>;
   readonly tls: TlsContext;
+  /** The mounts the gateway pulls and the listeners it serves itself. */
+  readonly edge: { stats(): EdgeStats };
   /** Files this start created (self-signed certificate, private CA), so the operator can be told where. */
   readonly generated: readonly string[];
   close(): Promise<void>;
@@ -59,19 +66,33 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const tls = await TlsContext.open({ server: serverCert.paths, adminCa: ca?.paths.cert ?? null });
   const events = new EventEmitter<GatewayEvents>();
   tls.on('reload', (event) => events.emit('tls-reload', event));
+  const limiter = o.limiter ?? new CredentialLimiter();
+  const clock = o.clock ?? systemClock;
+  // Reads the htpasswd files: a missing or bad one fails the start, naming the file and line.
+  const listenerAuth = await ListenerAuth.open({ gateway: g, server: o.config.relay.hostname, stateDir, deps: { limiter, clock, events } }).catch((err: unknown) => {
+    tls.close();
+    throw err;
+  });
   const ctx: GatewayContext = {
     policy: o.policy ?? compilePolicy(),
-    limiter: o.limiter ?? new CredentialLimiter(),
+    limiter,
+    listenerAuth,
     upstream: parseUpstream(g.upstream),
     limits: { headerTimeoutMs: g.limits.headerTimeout * 1000, maxHeaderBytes: g.limits.maxHeaderBytes, maxHeaders: g.limits.maxHeaders },
-    clock: o.clock ?? systemClock,
+    clock,
     events,
   };
   const forwarder = createForwarder(ctx.upstream);
+  const edge = new Edge({
+    ...o.edge,
+    upstream: ctx.upstream.origin,
+    config: edgeRelayConfig(o.config.relay),
+    log: (level, message) => events.emit('edge', { level, message }),
+  });
   // A handshake is part of the request head's time budget (Node's default allows 120 s).
   const secure = (withCa: boolean): tlsTypes.TlsOptions => ({ ...tls.options(withCa), handshakeTimeout: ctx.limits.headerTimeoutMs });
   const sourceTls = createSourceServer(ctx, secure(false));
-  const listenerTls = createListenerTlsServer(ctx, forwarder, secure(false));
+  const listenerTls = createListenerTlsServer(ctx, forwarder, edge, secure(false));
   const admin = createAdminServer(ctx, forwarder, { secure: secure(ca !== null), clientCertificates: ca !== null });
   tls.attach(sourceTls);
   tls.attach(listenerTls);
@@ -79,7 +100,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
 
   const want = { ...portsOf(o.config), ...o.ports };
   const plan: [keyof GatewayPorts, Server, number | null, string][] = [
-    ['listener', createListenerServer(ctx, forwarder), want.listener, o.host ?? g.listener.host],
+    ['listener', createListenerServer(ctx, forwarder, edge), want.listener, o.host ?? g.listener.host],
     ['listenerTls', listenerTls, want.listenerTls, o.host ?? g.listener.host],
     ['source', sourceTls, want.source, o.host ?? g.source.host],
     ['sourcePlain', createPlainSourceServer(ctx), want.sourcePlain, o.host ?? g.source.plainHost],
@@ -87,7 +108,9 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   ];
   const bound = new Map<keyof GatewayPorts, Bound>();
   const closeAll = async (): Promise<void> => {
+    edge.close();
     tls.close();
+    listenerAuth.close();
     await Promise.all([...bound.values()].map((b) => b.close()));
   };
   try {
@@ -100,6 +123,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     throw err;
   }
   tls.watch();
+  listenerAuth.watch();
   const portOf = (name: keyof GatewayPorts): number => bound.get(name)!.port();
   return {
     ports: () => ({
@@ -111,6 +135,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     }),
     events,
     tls,
+    edge,
     generated,
     close: closeAll,
   };

@@ -1,6 +1,7 @@
 // The http-proxy forwarder of the listener and admin ports against a deliberately lenient raw
 // upstream that records every byte (aesthetics.md house style 13): what reaches the upstream,
-// and that no upstream fault or client disconnect crashes the gateway or leaks a connection.
+// and that no upstream fault or client disconnect crashes the gateway or leaks a connection. Stream
+// GETs are the edge's (edge.test.ts); a playlist is forwarded, so it carries these checks.
 import test from 'ava';
 import net from 'node:net';
 import { createForwarder } from '../../gateway/server/forward.ts';
@@ -17,7 +18,7 @@ test('upstream sees the canonical target, the peer address as X-Forwarded-For, a
   const upstream = await lenientUpstream(t, (c) => void c.until((d) => d.includes('\r\n\r\n')).then(() => c.socket.end('HTTP/1.0 404 File Not Found\r\n\r\n')));
   const { gw } = await testGateway(t, upstream.port);
   const request = [
-    'GET /%6Cive.mp3 HTTP/1.1',
+    'GET /%6Cive.mp3.m3u HTTP/1.1',
     'Host: radio.example:8000',
     'X-Forwarded-For: 6.6.6.6',
     'X-Forwarded-Proto: https',
@@ -33,7 +34,7 @@ test('upstream sees the canonical target, the peer address as X-Forwarded-For, a
   t.is(reply.status, 404);
   const seen = (await upstream.connections[0]!.until((d) => d.includes('\r\n\r\n'))).toString('latin1');
   const head = seen.slice(0, seen.indexOf('\r\n\r\n'));
-  t.regex(head, /^GET \/live\.mp3 HTTP\/1\.1\r\n/);
+  t.regex(head, /^GET \/live\.mp3\.m3u HTTP\/1\.1\r\n/);
   t.is(headerOf(head, 'x-forwarded-for'), '127.0.0.1');
   t.is(headerOf(head, 'x-forwarded-proto'), 'http');
   t.is(headerOf(head, 'host'), 'radio.example:8000');
@@ -45,16 +46,16 @@ test('upstream sees the canonical target, the peer address as X-Forwarded-For, a
 test('over TLS the upstream is told https', async (t) => {
   const upstream = await lenientUpstream(t, (c) => void c.until((d) => d.includes('\r\n\r\n')).then(() => c.socket.end('HTTP/1.0 404 File Not Found\r\n\r\n')));
   const { gw } = await testGateway(t, upstream.port);
-  await exchange(gw.ports().listenerTls, 'GET /live.mp3 HTTP/1.0\r\n\r\n', true);
+  await exchange(gw.ports().listenerTls, 'GET /live.mp3.m3u HTTP/1.0\r\n\r\n', true);
   const head = (await upstream.connections[0]!.until((d) => d.includes('\r\n\r\n'))).toString('latin1');
   t.is(headerOf(head, 'x-forwarded-proto'), 'https');
   t.regex(headerOf(head, 'host') ?? '', /^127\.0\.0\.1:\d+$/, 'an HTTP/1.0 request without Host names the gateway, not the upstream');
 });
 
-test('a stream is relayed close-delimited, as Icecast sends it, not re-chunked', async (t) => {
+test('a response without a length is relayed close-delimited, as Icecast sends streams, not re-chunked', async (t) => {
   const upstream = await lenientUpstream(t, (c) => void c.until((d) => d.includes('\r\n\r\n')).then(() => c.socket.end(`${STREAM_HEAD}audio-bytes`)));
   const { gw } = await testGateway(t, upstream.port);
-  const reply = await exchange(gw.ports().listener, 'GET /live.mp3 HTTP/1.1\r\nHost: h\r\n\r\n');
+  const reply = await exchange(gw.ports().listener, 'GET /live.mp3.m3u HTTP/1.1\r\nHost: h\r\n\r\n');
   t.is(reply.status, 200);
   t.is(headerOf(reply.head, 'transfer-encoding'), undefined);
   t.is(headerOf(reply.head, 'icy-br'), '128');
@@ -73,7 +74,7 @@ test('a listener that hangs up closes its upstream connection (the http-proxy le
   const { gw } = await testGateway(t, upstream.port);
   for (let i = 0; i < 5; i++) {
     const client = net.connect(gw.ports().listener, '127.0.0.1');
-    client.write('GET /live.mp3 HTTP/1.1\r\nHost: h\r\n\r\n');
+    client.write('GET /live.mp3.m3u HTTP/1.1\r\nHost: h\r\n\r\n');
     await new Promise((resolve) => client.once('data', resolve));
     client.destroy();
   }
@@ -87,7 +88,7 @@ const upstreamFault = test.macro({
     const { gw } = await testGateway(t, upstream.port);
     const errors: string[] = [];
     gw.events.on('upstream-error', (e) => errors.push(e.message));
-    const reply = await exchange(gw.ports().listener, 'GET /live.mp3 HTTP/1.1\r\nHost: h\r\n\r\n');
+    const reply = await exchange(gw.ports().listener, 'GET /live.mp3.m3u HTTP/1.1\r\nHost: h\r\n\r\n');
     t.is(reply.status, status, reply.head);
     if (status === 502) {
       t.true(reply.body.includes('GW_UPSTREAM_UNAVAILABLE'));
@@ -117,7 +118,7 @@ test('an unreachable upstream is a 502 from the catalogue', async (t) => {
   const port = (closed.address() as net.AddressInfo).port;
   await new Promise((resolve) => closed.close(resolve));
   const { gw } = await testGateway(t, port);
-  const reply = await exchange(gw.ports().listener, 'GET /live.mp3 HTTP/1.1\r\nHost: h\r\n\r\n');
+  const reply = await exchange(gw.ports().listener, 'GET /live.mp3.m3u HTTP/1.1\r\nHost: h\r\n\r\n');
   t.is(reply.status, 502);
   t.true(reply.body.startsWith('Upstream unavailable (GW_UPSTREAM_UNAVAILABLE, ref '));
 });
