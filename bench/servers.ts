@@ -88,17 +88,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
+/**
+ * Resolves once the Icecast just started answers its status page. The port was free a moment ago,
+ * so the <admin> contact tells it from anything else that might have taken the port meanwhile.
+ */
+async function icecastReady(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (child.exitCode === null && Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
+    const status = await fetch(`http://127.0.0.1:${port}/status-json.xsl`)
+      .then((r) => r.json() as Promise<{ icestats?: { admin?: string } }>)
+      .catch(() => null);
+    if (status?.icestats?.admin === ICECAST_ADMIN) return;
+    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`nothing answers on port ${port} within ${START_TIMEOUT_MS} ms`);
+  throw new Error(`no Icecast of ours answers on port ${port} within ${START_TIMEOUT_MS} ms`);
 }
 
 export async function startIcecast(o: { clients: number; binary: string }): Promise<BenchServer> {
@@ -126,12 +129,7 @@ export async function startIcecast(o: { clients: number; binary: string }): Prom
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.race([waitForPort(port, child), exited]);
-    // The port was free a moment ago; make sure it is our Icecast that answers on it now.
-    const status = await fetch(`http://127.0.0.1:${port}/status-json.xsl`).then((r) => r.json()).catch(() => null);
-    if ((status as { icestats?: { admin?: string } } | null)?.icestats?.admin !== ICECAST_ADMIN) {
-      throw new Error(`port ${port} is not answered by the Icecast just started`);
-    }
+    await Promise.race([icecastReady(port, child), exited]);
   } catch (err) {
     await stop();
     throw err;

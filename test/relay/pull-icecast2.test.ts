@@ -30,7 +30,8 @@ async function icecastMountLive(port: number, mount: string): Promise<boolean> {
 }
 
 async function waitIcecastMount(port: number, mount: string, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  // Generous: icecast2 polls its master on its own schedule, and CI runs test files in parallel.
+  const deadline = Date.now() + 45_000;
   while (!(await icecastMountLive(port, mount))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
