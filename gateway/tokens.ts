@@ -12,7 +12,8 @@
 //   kid      = 1–32 of [A-Za-z0-9_-]: which key of the keyring signed it
 //   claims   = base64url(UTF-8 JSON [1, mount, exp, maxUses, id])
 //              exp: Unix seconds; maxUses: concurrent listeners allowed, 0 = unlimited;
-//              id: 16 random bytes, base64url, the handle for revocation and use counting
+//              id: 16 random bytes, base64url, the handle for revocation and use counting (never
+//              starting with "-", so `icegate token --revoke ID` cannot read it as an option)
 //   mac      = base64url(HMAC-SHA256(keyring[kid], "icegate-stream-token\n" + kid + "\n" + claims))
 //
 // The MAC covers the claims exactly as sent, so nothing is re-serialised before checking it, and
@@ -87,7 +88,7 @@ export class StreamTokens {
 
   /** `now`: milliseconds since the epoch. Returns the token; put it in a URL with tokenPath(). */
   mint(options: MintOptions, now: number): string {
-    const { mount, ttlSeconds, maxUses = 0, id = randomBytes(16).toString('base64url') } = options;
+    const { mount, ttlSeconds, maxUses = 0, id = newTokenId() } = options;
     if (!isMount(mount)) throw new RangeError('the mount is not a valid mount name');
     if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds <= 0) throw new RangeError('ttlSeconds must be a positive whole number');
     if (!Number.isSafeInteger(maxUses) || maxUses < 0) throw new RangeError('maxUses must be a whole number ≥ 0');
@@ -154,4 +155,12 @@ function decodeClaims(kid: string, encoded: string): TokenClaims | null {
   if (!Number.isSafeInteger(exp) || !Number.isSafeInteger(maxUses) || (maxUses as number) < 0) return null;
   if (typeof id !== 'string' || !ID.test(id)) return null;
   return { kid, mount, expiresAt: (exp as number) * 1000, maxUses: maxUses === 0 ? null : (maxUses as number), id };
+}
+
+/** 16 random bytes as base64url, drawn again when the text would start with "-". */
+export function newTokenId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import test from 'ava';
-import { StreamTokens, TOKEN_ERRORS, TokenKeyError, splitTokenPath, tokenPath, type TokenVerdict } from '../../gateway/tokens.ts';
+import { StreamTokens, TOKEN_ERRORS, TokenKeyError, newTokenId, splitTokenPath, tokenPath, type TokenVerdict } from '../../gateway/tokens.ts';
 
 const T0 = 1_700_000_000_000;
 const KEYS = { k2025: 'old-secret-0123456789abcdef', k2026: 'new-secret-0123456789abcdef' };
@@ -170,4 +170,11 @@ test('tokenPath and splitTokenPath are inverse; HLS segment URLs inherit the tok
   t.deepEqual(splitTokenPath(segment), { token: 'k.a.b', rest: '/hls/live.mp3/seg-42.mp3' });
   t.is(splitTokenPath('/live.mp3'), null);
   t.deepEqual(splitTokenPath('/t/abc'), { token: 'abc', rest: '' });
+});
+
+test('token ids never start with "-" (a CLI would read `--revoke -x…` as an option)', (t) => {
+  // Drawn plainly, 1 id in 64 would start with "-": 2000 draws find one almost surely.
+  const ids = Array.from({ length: 2000 }, () => newTokenId());
+  t.false(ids.some((id) => id.startsWith('-')));
+  t.true(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id)));
 });
