@@ -85,7 +85,7 @@ for (const listeners of counts) {
 }
 
 const lines = [
-  `Fan-out, one 128 kbit/s MP3 mount, ${windowSec} s window, listeners connected over ${connectMs} ms, median of ${repeats} run(s).`,
+  `Fan-out, one 128 kbit/s MP3 mount, ${windowSec} s window, listeners connected within ${connectMs} ms, median of ${repeats} run(s).`,
   '',
   resultsTable(configs),
 ];

@@ -28,8 +28,12 @@ export interface MountSettings {
 
 /** Coalescing target: fewer, larger writes per listener (one syscall per chunk per listener). */
 const CHUNK_TARGET = 8192;
-/** …but never hold audio back longer than this. */
-const CHUNK_MAX_DELAY_MS = 100;
+/**
+ * …but never hold audio back longer than this. At 128 kbit/s the timer, not the size, decides:
+ * 500 ms means two writes per listener per second instead of ten, which measured 0.4× the CPU
+ * (bench/RESULTS.md) for 0.4 s more delay at the live edge, invisible for radio.
+ */
+const CHUNK_MAX_DELAY_MS = 500;
 
 export type SourceEndReason = 'eof' | 'timeout' | 'killed' | 'replaced' | 'error';
 

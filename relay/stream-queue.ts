@@ -54,22 +54,23 @@ export class StreamQueue {
   }
 
   /**
-   * Where a new listener starts: the first sync chunk at or after `tail - burst`, so it receives
-   * about `burst` bytes at once, beginning on a frame or page boundary. When no sync chunk lies in
-   * that window the newest sync chunk before it is used; with none at all, the live edge.
+   * Where a new listener starts: the newest sync chunk at or before `tail - burst`, so it receives
+   * at least `burst` bytes in its first write, beginning on a frame or page boundary (Icecast's
+   * burst point, research §2.4). A queue shorter than the burst starts at its oldest sync chunk;
+   * with none at all, at the live edge.
    */
   burstStart(burst: number): number {
     // burstSize 0 (Icecast's burst-on-connect 0): join at the live edge.
     if (burst <= 0) return this.nextSeq;
     const target = this.#tail - burst;
-    let newestSync = -1;
-    for (let i = 0; i < this.#chunks.length; i++) {
+    let oldestSync = -1;
+    for (let i = this.#chunks.length - 1; i >= 0; i--) {
       const c = this.#chunks[i]!;
       if (!c.sync) continue;
-      if (c.start >= target) return this.#firstSeq + i;
-      newestSync = i;
+      if (c.start <= target) return this.#firstSeq + i;
+      oldestSync = i;
     }
-    return newestSync >= 0 ? this.#firstSeq + newestSync : this.nextSeq;
+    return oldestSync >= 0 ? this.#firstSeq + oldestSync : this.nextSeq;
   }
 
   clear(): void {

@@ -19,9 +19,10 @@ const burst = test.macro((t, sizesAndSync: Array<[number, boolean]>, burstSize: 
   t.is(q.burstStart(burstSize), expected);
 });
 
-test('burst starts at the first sync chunk inside the window', burst, [[100, true], [100, true], [100, true], [100, true]], 250, 2);
-test('burst skips non-sync chunks to the next boundary', burst, [[100, true], [100, false], [100, true], [100, true]], 350, 2);
+test('burst starts at the newest sync chunk that gives at least the burst', burst, [[100, true], [100, true], [100, true], [100, true]], 250, 1);
+test('burst exactly on a boundary starts there', burst, [[100, true], [100, true], [100, true], [100, true]], 200, 2);
+test('burst skips back over non-sync chunks to a boundary', burst, [[100, true], [100, false], [100, true], [100, true]], 250, 0);
 test('burst of zero starts at the live edge', burst, [[100, true], [100, true]], 0, 2);
 test('burst larger than the queue starts at its oldest sync chunk', burst, [[100, false], [100, true], [100, true]], 10_000, 1);
-test('no sync chunk in the window: the newest sync chunk before it', burst, [[100, true], [100, false], [100, false]], 150, 0);
+test('no sync chunk before the window: the oldest sync chunk inside it', burst, [[100, false], [100, false], [100, true]], 250, 2);
 test('an empty queue starts at the live edge', burst, [], 100, 0);
