@@ -1,8 +1,9 @@
 // Passwords are never shipped. Any of relay.auth's passwords left null is read from
 // <stateDir>/secrets.yaml, or generated on first start and stored there (owner-only), so a fresh
 // install is never open with a default password. Callers print where, never the secret.
+import { writePrivateFile } from './private-file.ts';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { z } from 'zod';
@@ -84,20 +85,7 @@ const header =
 /** Temp file + fsync + rename: a crash leaves the old file or the new one, never half of one. */
 async function writeStored(stateDir: string, file: string, stored: StoredSecrets): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const temp = join(stateDir, `.secrets.yaml.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(header + stringify(stored));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
+  await writePrivateFile(file, header + stringify(stored));
 }
 
 /**

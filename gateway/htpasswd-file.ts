@@ -3,10 +3,10 @@
 // renamed over the old one, so a reader sees the old file or the new one, never half of either.
 // A file that fails to parse (or disappears) leaves the last good table in force: a bad edit must
 // not lock every listener out, nor let anyone in (DESIGN.md "bad input changes nothing").
+import { writePrivateFile } from '../config/private-file.ts';
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   DEFAULT_COST,
@@ -33,25 +33,7 @@ export async function readHtpasswdFile(file: string): Promise<Htpasswd> {
 }
 
 export async function writeHtpasswdFile(file: string, content: Htpasswd): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(serializeHtpasswd(content), 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  // The rename itself is durable only once the directory entry is flushed.
-  const dirHandle = await open(dir, 'r');
-  await dirHandle.sync().catch(() => undefined);
-  await dirHandle.close();
+  await writePrivateFile(file, serializeHtpasswd(content));
 }
 
 async function update(file: string, change: (content: Htpasswd) => Htpasswd): Promise<void> {

@@ -2,7 +2,7 @@
 // The mount does not know where its input comes from (a source socket, a pulled upstream, a
 // looped file, or the gateway's edge): anything holding a SourceHandle feeds it bytes.
 import { EventEmitter } from 'node:events';
-import type { AudioInfo, Chunk, Framer, MountStats, SourceInfo, StreamDescription } from './contracts.ts';
+import type { AudioInfo, Chunk, Framer, MountStats, SourceInfo } from './contracts.ts';
 import type { Clock, Timer } from './clock.ts';
 import { StreamQueue } from './stream-queue.ts';
 import { Listener } from './listener.ts';

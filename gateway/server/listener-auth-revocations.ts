@@ -3,8 +3,8 @@
 // gateway looks at the file (one stat) each time a link is used and re-reads it when it changed,
 // so a revocation applies to the next connection without a restart or a watcher to miss it.
 // A line that is not a token id is reported and skipped: the other ids stay revoked.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { writePrivateFile } from '../../config/private-file.ts';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export const REVOCATIONS_FILE = 'revoked-tokens.txt';
@@ -43,20 +43,7 @@ export async function revokeInFile(file: string, id: string): Promise<boolean> {
   }
   if (parseRevocations(text).ids.has(id)) return false;
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${id}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
+  await writePrivateFile(file, `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${id}\n`);
   return true;
 }
 
