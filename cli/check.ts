@@ -1,7 +1,7 @@
 // `icegate check`: validate a configuration without starting anything.
 import type { Command } from './command.ts';
-import { loadCliConfig } from './config-file.ts';
-import { configOptionsHelp, parseConfigOptions } from './options.ts';
+import { configForCommand } from './config-file.ts';
+import { configOptionsHelp } from './options.ts';
 
 export const checkCommand: Command = {
   name: 'check',
@@ -16,13 +16,8 @@ export const checkCommand: Command = {
     configOptionsHelp,
   ].join('\n'),
   async run(args, io) {
-    const options = parseConfigOptions(args);
-    if (options.help) {
-      io.out(this.help);
-      return 0;
-    }
-    const loaded = await loadCliConfig(options.config, io);
-    if (loaded === null) return 1;
+    const loaded = await configForCommand(args, io, this.help);
+    if (typeof loaded === 'number') return loaded;
     io.out(`${loaded.label}: configuration is valid`);
     return 0;
   },

@@ -5,6 +5,7 @@ import { formatConfigError } from '../config/errors.ts';
 import { defaultConfig, loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { Io } from './io.ts';
+import { parseConfigOptions } from './options.ts';
 
 export const defaultConfigFile = 'gateway.yaml';
 
@@ -24,4 +25,17 @@ export async function loadCliConfig(explicit: string | null, io: Io): Promise<Cl
   if (result.ok) return { config: result.config, path, label: path };
   for (const error of result.errors) io.err(formatConfigError(error));
   return null;
+}
+
+/**
+ * The common start of a command whose only options are -c FILE and --help: prints the help (exit
+ * code 0), or the configuration errors (exit code 1), or returns the loaded configuration.
+ */
+export async function configForCommand(args: string[], io: Io, help: string): Promise<CliConfig | number> {
+  const options = parseConfigOptions(args);
+  if (options.help) {
+    io.out(help);
+    return 0;
+  }
+  return (await loadCliConfig(options.config, io)) ?? 1;
 }

@@ -1,8 +1,8 @@
 // `icegate gateway`: the security gateway in the foreground, in front of gateway.upstream (the
 // relay core, or a real Icecast).
 import type { Command } from './command.ts';
-import { loadCliConfig } from './config-file.ts';
-import { configOptionsHelp, parseConfigOptions } from './options.ts';
+import { configForCommand } from './config-file.ts';
+import { configOptionsHelp } from './options.ts';
 
 export const gatewayCommand: Command = {
   name: 'gateway',
@@ -17,13 +17,8 @@ export const gatewayCommand: Command = {
     configOptionsHelp,
   ].join('\n'),
   async run(args, io) {
-    const options = parseConfigOptions(args);
-    if (options.help) {
-      io.out(this.help);
-      return 0;
-    }
-    const loaded = await loadCliConfig(options.config, io);
-    if (loaded === null) return 1;
+    const loaded = await configForCommand(args, io, this.help);
+    if (typeof loaded === 'number') return loaded;
     const { runGateway } = await import('../gateway/server/main.ts');
     const { CertificateError } = await import('../gateway/cert-info.ts');
     try {

@@ -3,17 +3,12 @@
 import { resolveSecrets, secretLabels, SecretsError } from '../config/secrets.ts';
 import type { Command } from './command.ts';
 import type { Io } from './io.ts';
-import { loadCliConfig } from './config-file.ts';
-import { configOptionsHelp, parseConfigOptions } from './options.ts';
+import { configForCommand } from './config-file.ts';
+import { configOptionsHelp } from './options.ts';
 
 async function runRelayCommand(args: string[], io: Io, help: string, withGateway = false): Promise<number> {
-  const options = parseConfigOptions(args);
-  if (options.help) {
-    io.out(help);
-    return 0;
-  }
-  const loaded = await loadCliConfig(options.config, io);
-  if (loaded === null) return 1;
+  const loaded = await configForCommand(args, io, help);
+  if (typeof loaded === 'number') return loaded;
   let resolved;
   try {
     resolved = await resolveSecrets(loaded.config);
