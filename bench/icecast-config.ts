@@ -12,6 +12,8 @@ export interface IcecastConfigOptions {
   admin: string;
   /** Icecast refuses to run as root without <changeowner> (research icecast.md §4.6). */
   changeOwner: { user: string; group: string } | null;
+  /** A second, TLS listen socket, and the PEM file (certificate and key) it serves. */
+  tls?: { port: number; pem: string };
 }
 
 function xml(text: string): string {
@@ -40,12 +42,12 @@ export function icecastConfig(o: IcecastConfigOptions): string {
     <admin-password>${xml(o.adminPassword)}</admin-password>
   </authentication>
   <listen-socket><port>${o.port}</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <fileserve>0</fileserve>
+${o.tls ? `  <listen-socket><port>${o.tls.port}</port><bind-address>127.0.0.1</bind-address><ssl>1</ssl></listen-socket>\n` : ''}  <fileserve>0</fileserve>
   <paths>
     <logdir>${xml(o.dir)}</logdir>
     <webroot>/usr/share/icecast2/web</webroot>
     <adminroot>/usr/share/icecast2/admin</adminroot>
-  </paths>
+${o.tls ? `    <ssl-certificate>${xml(o.tls.pem)}</ssl-certificate>\n` : ''}  </paths>
   <logging>
     <accesslog>access.log</accesslog>
     <errorlog>error.log</errorlog>

@@ -2,8 +2,11 @@
 // machine it competes with the server for CPU). It paces the connections over --connect-ms,
 // counts body bytes per listener and notes when each has received its first 64 KiB.
 // Protocol: prints {"event":"connected",…} once every listener has an answer (or failed), then
-// waits for "report" on stdin, prints {"event":"report",…} and exits.
+// waits for "report" on stdin, prints {"event":"report",…} and exits. "mark" on stdin starts a
+// span over which each listener's byte rate is reported ({"event":"marked"} acknowledges it).
+// With --tls every listener makes its own full TLS handshake (no session reuse), as players do.
 import net from 'node:net';
+import tls from 'node:tls';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { median, percentile } from './stats.ts';
@@ -16,6 +19,7 @@ const { values } = parseArgs({
     'connect-ms': { type: 'string', default: '3000' },
     burst: { type: 'string', default: '65536' },
     rate: { type: 'string', default: '16000' },
+    tls: { type: 'boolean', default: false },
   },
 });
 const port = Number(values.port);
@@ -34,6 +38,9 @@ const firstBytesMs = new Float64Array(n).fill(NaN);
 /** 0 waiting for a head, the HTTP status once answered, -1 failed before a head. */
 const status = new Int16Array(n);
 const closedAt = new Float64Array(n);
+/** Body bytes of each listener when "mark" arrived. */
+const markedBytes = new Float64Array(n);
+let markedAt = 0;
 let answered = 0;
 let firstStart = 0;
 let lastAnswer = 0;
@@ -47,7 +54,7 @@ function answer(i: number, code: number): void {
 }
 
 function open(i: number): void {
-  const socket = net.connect({ port, host: '127.0.0.1' });
+  const socket = values.tls ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : net.connect({ port, host: '127.0.0.1' });
   sockets[i] = socket;
   startedAt[i] = performance.now();
   let head: Buffer | null = Buffer.alloc(0);
@@ -106,6 +113,14 @@ function report(): void {
     firstMs.push(Number.isNaN(firstBytesMs[i]) ? now - startedAt[i]! : firstBytesMs[i]!);
   }
   const unanswered = countStatus((s) => s === 0);
+  // Bytes per second of each served listener since "mark"; one cut off meanwhile counts as 0.
+  const rates: number[] = [];
+  if (markedAt > 0) {
+    for (let i = 0; i < n; i++) {
+      if (status[i] !== 200) continue;
+      rates.push(closedAt[i]! > 0 ? 0 : ((bodyBytes[i]! - markedBytes[i]!) * 1000) / (now - markedAt));
+    }
+  }
   emit({
     event: 'report',
     served,
@@ -116,6 +131,7 @@ function report(): void {
     bytes: total,
     firstBytesMedianMs: median(firstMs),
     firstBytesP95Ms: percentile(firstMs, 95),
+    ...(markedAt > 0 && { markedRateMin: Math.min(...rates), markedRateP1: percentile(rates, 1), markedRateMedian: median(rates) }),
   });
   for (const s of sockets) s.destroy();
   process.exit(0);
@@ -127,6 +143,11 @@ function emit(o: object): void {
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === 'report') report();
+  if (line.trim() === 'mark') {
+    markedBytes.set(bodyBytes);
+    markedAt = performance.now();
+    emit({ event: 'marked' });
+  }
 });
 
 // Pace the connections over connectMs: every 10 ms a batch of ceil(N / (connectMs / 10)). For

@@ -1,10 +1,10 @@
 // Medians over repeated runs and the markdown tables the benchmark prints (pure).
 import type { RunResult } from './run-once.ts';
-import type { ServerKind } from './servers.ts';
 import { median } from './stats.ts';
 
 export interface Configuration {
-  server: ServerKind;
+  /** A ServerKind or a stack's name. */
+  server: string;
   listeners: number;
   runs: RunResult[];
 }
@@ -55,16 +55,17 @@ export function resultsTable(configs: readonly Configuration[]): string {
   return lines.join('\n');
 }
 
-export function ratioTable(configs: readonly Configuration[]): string | null {
+/** `first` / `second` for each listener count both ran (default icegate / icecast). */
+export function ratioTable(configs: readonly Configuration[], first = 'icegate', second = 'icecast'): string | null {
   const counts = [...new Set(configs.map((c) => c.listeners))];
   const pairs = counts.flatMap((n) => {
-    const a = configs.find((c) => c.listeners === n && c.server === 'icegate');
-    const b = configs.find((c) => c.listeners === n && c.server === 'icecast');
+    const a = configs.find((c) => c.listeners === n && c.server === first);
+    const b = configs.find((c) => c.listeners === n && c.server === second);
     return a && b ? [{ n, a: medians(a.runs), b: medians(b.runs) }] : [];
   });
   if (pairs.length === 0) return null;
   const titles = RATIOS.map((f) => COLUMNS.find((c) => c.figure === f)!.title);
-  const lines = [row(['listeners', ...titles.map((t) => `${t}: icegate/icecast`)]), row(['---:', ...titles.map(() => '---:')])];
+  const lines = [row(['listeners', ...titles.map((t) => `${t}: ${first}/${second}`)]), row(['---:', ...titles.map(() => '---:')])];
   for (const p of pairs) lines.push(row([String(p.n), ...RATIOS.map((f) => fmt(p.a[f] / p.b[f], 2))]));
   return lines.join('\n');
 }

@@ -1,12 +1,16 @@
 // One measured run: a server, one 128 kbit/s MP3 source, N listeners from the load generator,
 // /proc samples of the server with the source alone, once all listeners are connected, during
-// and after the window.
+// and after the window. A server with a front (a TLS port before it) is measured as a whole:
+// every process of it summed, listeners on the front, one warm listener kept on the front from
+// before the idle figures on, so a front that pulls once per mount (the gateway's edge) is
+// measured pulling, as a front that pulls per listener (nginx) is measured connected.
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { ChildProcess } from 'node:child_process';
 import { startSource, stopProcess } from '../test/helpers/ffmpeg.ts';
-import { sampleProcess } from './proc.ts';
+import { sampleProcesses } from './proc.ts';
 import { median } from './stats.ts';
 import { BENCH_SECRETS, nodeScript, spawnWithFdLimit, stopChild, type BenchServer } from './servers.ts';
 
@@ -24,10 +28,22 @@ const IDLE_MS = 5000;
 const RSS_SAMPLE_MS = 1000;
 const SOURCE_TIMEOUT_MS = 20000;
 
-export interface RunOptions {
+export interface RunOptions<T = never> {
   listeners: number;
   windowMs: number;
   connectMs: number;
+  /**
+   * Runs after the window while every listener keeps streaming; its result and each listener's
+   * byte rate over it come back as `under`.
+   */
+  under?: () => Promise<T>;
+}
+
+/** Listener byte rates over the `under` span, bytes/s; a listener cut off meanwhile counts 0. */
+export interface ListenerRates {
+  min: number;
+  p1: number;
+  median: number;
 }
 
 export interface RunResult {
@@ -53,7 +69,7 @@ export interface RunResult {
 }
 
 /** Resolves once GET of the mount answers 200 (the source is live). */
-async function mountLive(port: number): Promise<void> {
+export async function mountLive(port: number): Promise<void> {
   const deadline = Date.now() + SOURCE_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const head = await new Promise<string>((resolve) => {
@@ -73,7 +89,7 @@ async function mountLive(port: number): Promise<void> {
   throw new Error(`${MOUNT} did not go live within ${SOURCE_TIMEOUT_MS} ms`);
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
@@ -81,12 +97,12 @@ function sleep(ms: number): Promise<void> {
  * Sleep `ms` while sampling the process's RSS each second; the median damps a garbage
  * collector's heap growing and shrinking, which moves a Node process's RSS by megabytes.
  */
-async function rssDuring(pid: number, ms: number): Promise<number> {
+async function rssDuring(pids: readonly number[], ms: number): Promise<number> {
   const samples: number[] = [];
   const until = performance.now() + ms;
   for (let left = ms; left > 0; left = until - performance.now()) {
     await sleep(Math.min(RSS_SAMPLE_MS, left));
-    samples.push(sampleProcess(pid).rssKiB);
+    samples.push(sampleProcesses(pids).rssKiB);
   }
   return median(samples);
 }
@@ -96,9 +112,10 @@ interface LoadgenLine {
   [k: string]: unknown;
 }
 
-function startLoadgen(port: number, o: RunOptions): { child: ChildProcess; next: () => Promise<LoadgenLine> } {
+function startLoadgen(port: number, secure: boolean, o: RunOptions<unknown>): { child: ChildProcess; next: () => Promise<LoadgenLine> } {
   const args = ['--port', String(port), '--path', MOUNT, '--listeners', String(o.listeners)];
   args.push('--connect-ms', String(o.connectMs), '--burst', String(BURST), '--rate', String(RATE));
+  if (secure) args.push('--tls');
   const [cmd, argv] = nodeScript('loadgen.ts', args);
   const child = spawnWithFdLimit(cmd, argv, ['pipe', 'pipe', 'inherit']);
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -110,32 +127,68 @@ function startLoadgen(port: number, o: RunOptions): { child: ChildProcess; next:
   return { child, next };
 }
 
-export async function runOnce(server: BenchServer, o: RunOptions): Promise<RunResult> {
-  const source = startSource({ port: server.port, mount: MOUNT, codec: 'mp3', password: BENCH_SECRETS.sourcePassword, noise: true });
+/**
+ * One listener on the front, kept until the run ends; resolves once it is answered 200 and
+ * receiving (a front that pulls the mount once is then pulling).
+ */
+function warmListener(front: { port: number; tls: boolean }): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const options = { port: front.port, host: '127.0.0.1' };
+    const s = front.tls ? tls.connect({ ...options, rejectUnauthorized: false }) : net.connect(options);
+    let head = '';
+    const onData = (d: Buffer): void => {
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      s.off('data', onData);
+      s.on('data', () => {});
+      if (/^\S+ 200 /.test(head)) resolve(s);
+      else reject(new Error(`the front answered ${JSON.stringify(head.slice(0, 80))}`));
+    };
+    s.on('data', onData);
+    s.on('error', reject);
+    s.write(`GET ${MOUNT} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n`);
+  });
+}
+
+export async function runOnce<T = never>(server: BenchServer, o: RunOptions<T>): Promise<RunResult & { under?: { result: T; rates: ListenerRates } }> {
+  const source = server.source?.() ?? startSource({ port: server.port, mount: MOUNT, codec: 'mp3', password: BENCH_SECRETS.sourcePassword, noise: true });
   let loadgen: ChildProcess | null = null;
+  let warm: net.Socket | null = null;
   try {
     await mountLive(server.port).catch((err: Error) => {
       const said = (source as typeof source & { errors?: () => string }).errors?.().trim();
       throw new Error(said ? `${err.message}; ffmpeg said: ${said}` : err.message);
     });
+    if (server.front) warm = await warmListener(server.front);
     await sleep(SETTLE_MS);
-    const idleStart = sampleProcess(server.pid);
-    const rssBefore = await rssDuring(server.pid, IDLE_MS);
-    const before = sampleProcess(server.pid);
-    const lg = startLoadgen(server.port, o);
+    // After start-up, so nginx's workers are there.
+    const pids = server.pids?.() ?? [server.pid];
+    const idleStart = sampleProcesses(pids);
+    const rssBefore = await rssDuring(pids, IDLE_MS);
+    const before = sampleProcesses(pids);
+    const lg = startLoadgen(server.front?.port ?? server.port, server.front?.tls ?? false, o);
     loadgen = lg.child;
     const connected = await lg.next();
-    const start = sampleProcess(server.pid);
-    const lgStart = sampleProcess(lg.child.pid!);
-    const rssLoaded = await rssDuring(server.pid, o.windowMs);
-    const end = sampleProcess(server.pid);
-    const lgEnd = sampleProcess(lg.child.pid!);
+    const start = sampleProcesses(pids);
+    const lgStart = sampleProcesses([lg.child.pid!]);
+    const rssLoaded = await rssDuring(pids, o.windowMs);
+    const end = sampleProcesses(pids);
+    const lgEnd = sampleProcesses([lg.child.pid!]);
+    let under: { result: T; rates: ListenerRates } | undefined;
+    if (o.under) {
+      lg.child.stdin!.write('mark\n');
+      await lg.next();
+      const result = await o.under();
+      under = { result, rates: { min: NaN, p1: NaN, median: NaN } };
+    }
     lg.child.stdin!.write('report\n');
     const report = await lg.next();
     await once(lg.child, 'exit');
+    if (under) under.rates = { min: Number(report.markedRateMin), p1: Number(report.markedRateP1), median: Number(report.markedRateMedian) };
     const served = Number(report.served);
     const windowSec = (end.at - start.at) / 1000;
     return {
+      ...(under && { under }),
       served,
       refused: Number(report.refused),
       unanswered: Number(report.unanswered),
@@ -150,6 +203,7 @@ export async function runOnce(server: BenchServer, o: RunOptions): Promise<RunRe
       loadgenCpuPct: ((lgEnd.cpuMs - lgStart.cpuMs) * 100) / (lgEnd.at - lgStart.at),
     };
   } finally {
+    warm?.destroy();
     if (loadgen) await stopChild(loadgen);
     await stopProcess(source);
   }

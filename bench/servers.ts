@@ -22,10 +22,18 @@ export const BENCH_SECRETS: ResolvedSecrets = {
 export type ServerKind = 'icegate' | 'icecast';
 
 export interface BenchServer {
-  kind: ServerKind;
+  /** A ServerKind, or a whole stack's name (bench/tls.ts). */
+  kind: string;
   pid: number;
+  /** Where the source goes live (the relay core or Icecast itself). */
   port: number;
   stop(): Promise<void>;
+  /** Every process measured, summed; default the one at `pid`. */
+  pids?(): number[];
+  /** The port listeners use when it is not `port` (a TLS front before the server). */
+  front?: { port: number; tls: boolean };
+  /** Starts the source when not with ffmpeg's icecast:// straight to `port`. */
+  source?(): ChildProcess;
 }
 
 const ICECAST_BINARIES = ['/usr/sbin/icecast2', '/usr/bin/icecast2'];
@@ -80,7 +88,7 @@ export async function startIcegate(o: { clients: number; cpuProfDir?: string }):
 }
 
 /** A free loopback port (Icecast takes its port from the config file, not from the OS). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const srv = net.createServer().listen(0, '127.0.0.1');
   await once(srv, 'listening');
   const port = (srv.address() as net.AddressInfo).port;
@@ -104,11 +112,13 @@ async function icecastReady(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`no Icecast of ours answers on port ${port} within ${START_TIMEOUT_MS} ms`);
 }
 
-export async function startIcecast(o: { clients: number; binary: string }): Promise<BenchServer> {
+/** `tlsPem`: also a TLS listen socket serving that PEM (certificate and key), on `tlsPort`. */
+export async function startIcecast(o: { clients: number; binary: string; tlsPem?: string }): Promise<BenchServer & { tlsPort: number | null }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'icegate-bench-icecast-'));
   // Icecast drops root for nobody:nogroup before opening its logs there.
   chmodSync(dir, 0o777);
   const port = await freePort();
+  const tlsPort = o.tlsPem ? await freePort() : null;
   const asRoot = userInfo().uid === 0;
   const config = icecastConfig({
     port,
@@ -118,6 +128,7 @@ export async function startIcecast(o: { clients: number; binary: string }): Prom
     adminPassword: BENCH_SECRETS.adminPassword,
     admin: ICECAST_ADMIN,
     changeOwner: asRoot ? { user: 'nobody', group: 'nogroup' } : null,
+    ...(tlsPort !== null && { tls: { port: tlsPort, pem: o.tlsPem! } }),
   });
   writeFileSync(path.join(dir, 'icecast.xml'), config);
   const child = spawnWithFdLimit(o.binary, ['-c', path.join(dir, 'icecast.xml')], ['ignore', 'ignore', 'inherit']);
@@ -136,5 +147,5 @@ export async function startIcecast(o: { clients: number; binary: string }): Prom
   } finally {
     exited.catch(() => {});
   }
-  return { kind: 'icecast', pid: child.pid!, port, stop };
+  return { kind: 'icecast', pid: child.pid!, port, tlsPort, stop };
 }

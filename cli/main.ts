@@ -7,10 +7,13 @@ import { gatewayCommand } from './gateway.ts';
 import { UsageError, type Command } from './command.ts';
 import { processIo, type Io } from './io.ts';
 import { passwdCommand } from './passwd.ts';
-import { relayCommand, startCommand } from './relay.ts';
+import { relayCommand } from './relay.ts';
+import { startCommand } from './start.ts';
+import { reloadCommand, statusCommand, stopCommand } from './stop.ts';
 import { tokenCommand } from './token.ts';
+import { tuiCommand } from './tui.ts';
 
-const commands: readonly Command[] = [startCommand, relayCommand, checkCommand, gatewayCommand, tokenCommand, passwdCommand(), certCommand];
+const commands: readonly Command[] = [startCommand, stopCommand, reloadCommand, statusCommand, relayCommand, checkCommand, gatewayCommand, tokenCommand, passwdCommand(), certCommand, tuiCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -71,6 +71,8 @@ export const tokenCommand: Command = {
     io.out(`${origin}${tokenPath(token, values.mount!)}`);
     const expires = new Date((Math.floor(now / 1000) + ttl) * 1000).toISOString();
     io.err(`id ${id}, expires ${expires}${maxUses ? `, ${maxUses} listener(s) at once` : ''}; revoke with: icegate token --revoke ${id}`);
+    // The same link opens the listening page for this mount (relay/page).
+    io.err(`listening page: ${origin}${tokenPath(token, '/')}`);
     return 0;
   },
 };

@@ -127,6 +127,17 @@ export const relaySchema = z
       })
       .strict()
       .prefault({}),
+    /** HLS output of every MP3 and AAC mount at /hls<mount>/live.m3u8 (relay/hls). */
+    hls: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Seconds per segment at most (EXT-X-TARGETDURATION, a whole number); latency is about 3-4 times this. */
+        targetDuration: z.number().int().min(1).max(30).default(2),
+        /** Segments the playlist lists; at least 3 (RFC 8216 §6.2.2: three target durations). */
+        windowSegments: z.number().int().min(3).max(30).default(6),
+      })
+      .strict()
+      .prefault({}),
     mounts: z.record(mountName, mountSchema).default({}),
     relays: z.array(relayPullSchema).default([]),
     master: masterSchema.nullable().default(null),
@@ -174,6 +185,16 @@ export const gatewaySchema = z
       .url()
       .refine((u) => /^http:\/\/[^/?#]+\/?$/i.test(u), 'must be http://host:port with no path')
       .default('http://127.0.0.1:8100'),
+    /**
+     * The gateway's credentials towards the upstream: its pulls, and the channel that reports its
+     * listeners to the relay core. null = the relay core's relay user when the upstream is this
+     * config's relay core; none otherwise.
+     */
+    upstreamAuth: z
+      .object({ username: z.string().min(1), password: z.string().min(1) })
+      .strict()
+      .nullable()
+      .default(null),
     /** Players: GET, HEAD and OPTIONS of mounts, playlists, HLS, the listening page, public status. */
     listener: z
       .object({
@@ -221,6 +242,10 @@ export const gatewaySchema = z
         maxHeaderBytes: z.number().int().min(256).max(4095).default(4095),
         /** Lines of a request head, the request line included; Icecast drops lines past 32. */
         maxHeaders: z.number().int().min(2).max(32).default(32),
+        /** New connections per minute from one address (IPv6: one /64) on the listener ports; null = no limit. */
+        connectionsPerMinute: z.number().int().min(1).nullable().default(600),
+        /** Streams one address (IPv6: one /64) may hold at once on the listener ports; null = no limit. */
+        streamsPerAddress: z.number().int().min(1).nullable().default(200),
       })
       .strict()
       .prefault({}),
@@ -233,6 +258,39 @@ export const gatewaySchema = z
       .prefault({}),
     /** Listener authentication per mount; a mount without an entry is public. */
     mounts: z.record(mountName, listenerAuthSchema).default({}),
+    /** Brute-force protection of every credential (gateway/rate-limit.ts) and where operator bans are kept. */
+    rateLimit: z
+      .object({
+        /** memory: this gateway only; redis: counts, blocks and bans shared by every gateway on one Redis. */
+        store: z.enum(['memory', 'redis']).default('memory'),
+        /** redis://[user:password@]host:port[/db] or rediss:// (TLS); for store: redis. */
+        redis: z
+          .string()
+          .url()
+          .refine((u) => /^rediss?:\/\//i.test(u), 'must be a redis:// or rediss:// URL')
+          .nullable()
+          .default(null),
+        /** Consecutive failed logins for one user from one address before it is blocked. */
+        consecutiveFailures: z.number().int().min(1).default(10),
+        /** Seconds that block lasts. */
+        consecutiveBlock: z.number().int().min(1).default(3600),
+        /** Failed logins from one address in a day, whatever the user, before it is blocked. */
+        dailyFailures: z.number().int().min(1).default(100),
+        /** Seconds that block lasts. */
+        dailyBlock: z.number().int().min(1).default(86400),
+        /** A credential block also closes every open connection of that address. */
+        closeOnBan: z.boolean().default(false),
+      })
+      .strict()
+      .refine((r) => r.store !== 'redis' || r.redis !== null, { message: 'store: redis needs a redis URL', path: ['redis'] })
+      .prefault({}),
+    privacy: z
+      .object({
+        /** Cut listener addresses to /24 (IPv4) or /48 (IPv6) in logs, upstream and the security view. */
+        anonymizeIps: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((g, ctx) => {
@@ -240,6 +298,65 @@ export const gatewaySchema = z
     for (const [name, m] of Object.entries(g.mounts)) {
       if (m.auth === 'token') ctx.addIssue({ code: 'custom', message: 'auth: token needs a key in gateway.tokens.keys', path: ['mounts', name, 'auth'] });
     }
+  });
+
+/** An extra program run and restarted by `icegate start` (an ffmpeg capture, a real Icecast 2 …). */
+export const componentSchema = z
+  .object({
+    /** Shown in the dashboard and used by the control API; relay and gateway are taken. */
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 of a-z 0-9 _ -, starting with a letter or digit')
+      .refine((n) => n !== 'relay' && n !== 'gateway' && n !== 'supervisor', 'relay, gateway and supervisor are built-in names'),
+    /** The program and its arguments; no shell. */
+    command: z.array(z.string().min(1)).min(1),
+    /** always: whatever the exit; on-failure: not after exit code 0; never: run once. */
+    restart: z.enum(['always', 'on-failure', 'never']).default('always'),
+    /** Added to the supervisor's environment. */
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a variable name'), z.string()).default({}),
+    /** Working directory, relative to the config file; null = the config file's directory. */
+    cwd: z.string().min(1).nullable().default(null),
+    stopSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2']).default('SIGTERM'),
+    /** Seconds between stopSignal and SIGKILL to the whole process group. */
+    stopTimeout: seconds.min(0.1).default(10),
+    /** Started after these components are ready (relay, gateway or another component's name). */
+    dependsOn: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const supervisorSchema = z
+  .object({
+    /** The control socket's private directory (created 0750); null = <stateDir>/run. Relative to the config file. */
+    runtimeDir: z.string().min(1).nullable().default(null),
+    /** The control API only reads: every action answers 403. */
+    readOnly: z.boolean().default(false),
+    /** Run the relay core; false when an extra component (a real Icecast 2) is gateway.upstream. */
+    useRelay: z.boolean().default(true),
+    /** Per-component log files under <stateDir>/logs/. */
+    logs: z
+      .object({
+        /** Bytes of one file before it is rotated; 10 MiB. */
+        maxBytes: bytes.min(4096).default(10485760),
+        /** Rotated files kept besides the current one. */
+        files: z.number().int().min(1).max(100).default(5),
+      })
+      .strict()
+      .prefault({}),
+    components: z.array(componentSchema).default([]),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const names = new Set<string>();
+    s.components.forEach((c, i) => {
+      if (names.has(c.name)) ctx.addIssue({ code: 'custom', message: `a second component named ${c.name}`, path: ['components', i, 'name'] });
+      names.add(c.name);
+    });
+    const known = new Set([...names, 'relay', 'gateway']);
+    s.components.forEach((c, i) =>
+      c.dependsOn.forEach((d, j) => {
+        if (!known.has(d) || d === c.name) ctx.addIssue({ code: 'custom', message: `unknown component ${d}`, path: ['components', i, 'dependsOn', j] });
+      }),
+    );
   });
 
 export const configSchema = z
@@ -255,6 +372,7 @@ export const configSchema = z
     stateDir: z.string().min(1).default('./state'),
     relay: relaySchema.prefault({}),
     gateway: gatewaySchema.prefault({}),
+    supervisor: supervisorSchema.prefault({}),
   })
   .strict();
 
@@ -265,6 +383,8 @@ export type MountConfig = z.infer<typeof mountSchema>;
 export type RelayPullConfig = z.infer<typeof relayPullSchema>;
 export type MasterConfig = z.infer<typeof masterSchema>;
 export type ListenerAuthConfig = z.infer<typeof listenerAuthSchema>;
+export type SupervisorConfig = Config['supervisor'];
+export type ComponentConfig = z.infer<typeof componentSchema>;
 
 /** Passwords after secrets were filled in: never null at run time. */
 export interface ResolvedSecrets {

@@ -44,7 +44,8 @@ export class ConnectionRate {
     const now = this.clock.now();
     const { perSecond, burst } = this.options;
     const old = this.#buckets.get(key);
-    const tokens = old ? Math.min(burst, old.tokens + ((now - old.at) / 1000) * perSecond) : burst;
+    // A clock stepped backwards refills nothing (rather than draining the bucket).
+    const tokens = old ? Math.min(burst, old.tokens + (Math.max(0, now - old.at) / 1000) * perSecond) : burst;
     // Re-inserting keeps the Map in least-recently-seen order for eviction.
     this.#buckets.delete(key);
     if (this.#buckets.size >= this.#max) this.#evict(now);

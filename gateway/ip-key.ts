@@ -15,7 +15,7 @@ export function ipKey(address: string): string | null {
 }
 
 /** Eight hex groups, "::" expanded and a trailing dotted IPv4 part turned into two groups. */
-function expandIpv6(ip: string): string[] {
+export function expandIpv6(ip: string): string[] {
   let text = ip.toLowerCase();
   const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (v4) {

@@ -83,8 +83,12 @@ interface Pair {
   readonly address: RateLimiterAbstract;
 }
 
+/** Told of every failure that leaves its client blocked (the security view, closeOnBan). */
+export type BlockListener = (attempt: Attempt, state: Extract<LimitState, { blocked: true }>) => void;
+
 export class CredentialLimiter {
   readonly #pairs: ReadonlyMap<Channel, Pair>;
+  readonly #blockListeners = new Set<BlockListener>();
 
   constructor(options: CredentialLimiterOptions = {}) {
     const prefix = options.prefix ?? 'icegate';
@@ -110,6 +114,18 @@ export class CredentialLimiter {
     return this.#pair(channel).limits;
   }
 
+  /** Calls `listener` whenever a recorded failure leaves its client blocked; returns the unsubscribe. */
+  onBlock(listener: BlockListener): () => void {
+    this.#blockListeners.add(listener);
+    return () => this.#blockListeners.delete(listener);
+  }
+
+  /** Lifts the blocks and counts of this attempt's user and address (an operator's unban). */
+  async reset(attempt: Attempt): Promise<void> {
+    const pair = this.#pair(attempt.channel);
+    await Promise.all([pair.userAndAddress.delete(userKey(attempt)), pair.address.delete(addressKey(attempt))]);
+  }
+
   /** Cheap read before checking credentials: a blocked client gets 429 without a bcrypt compare. */
   async check(attempt: Attempt): Promise<LimitState> {
     const pair = this.#pair(attempt.channel);
@@ -125,12 +141,14 @@ export class CredentialLimiter {
       await pair.userAndAddress.delete(userKey(attempt));
       return this.check(attempt);
     }
-    return worst(
+    const state = worst(
       await Promise.all([
         fail(pair.userAndAddress, userKey(attempt), pair.limits.perUserAndAddress),
         fail(pair.address, addressKey(attempt), pair.limits.perAddress),
       ]),
     );
+    if (state.blocked) for (const listener of this.#blockListeners) listener(attempt, state);
+    return state;
   }
 
   #pair(channel: Channel): Pair {

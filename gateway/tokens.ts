@@ -138,6 +138,16 @@ export function splitTokenPath(path: string): { token: string; rest: string } | 
   return { token: path.slice(TOKEN_PREFIX.length, slash), rest: path.slice(slash) };
 }
 
+/**
+ * The mount a token claims, read WITHOUT checking anything: only for a request that names no
+ * mount itself (the listening page of a link), whose token is then verified against this mount
+ * like any other. Null when the token cannot even be read.
+ */
+export function claimedMount(token: string): string | null {
+  const parts = TOKEN.exec(token);
+  return parts ? (decodeClaims(parts[1]!, parts[2]!)?.mount ?? null) : null;
+}
+
 function mac(key: Buffer, kid: string, claims: string): Buffer {
   return createHmac('sha256', key).update(`icegate-stream-token\n${kid}\n${claims}`, 'utf8').digest();
 }

@@ -3,6 +3,8 @@
 // /ADMIN/stats, /Admin;x and /admin.xsl count as admin-like and are never taken for a mount.
 import { mountName } from '../config/schema.ts';
 import { PLAYLIST_SUFFIX, type PlaylistKind } from '../relay/playlists.ts';
+import { HLS_FILE, HLS_PREFIX } from '../relay/hls/path.ts';
+import { assetName, ASSETS_PREFIX } from '../relay/page/path.ts';
 
 /**
  * push: PUT or SOURCE in any case (Icecast matches methods with strcasecmp, research gateway.md
@@ -15,7 +17,7 @@ export type Target =
   | { readonly kind: 'mount'; readonly mount: string }
   | { readonly kind: 'playlist'; readonly mount: string; readonly format: PlaylistKind }
   | { readonly kind: 'hls'; readonly mount: string; readonly part: 'playlist' | 'segment' }
-  /** The listening page, "/". */
+  /** The listening page, "/", and its files, /assets/<file> (the relay's grammar, relay/page/path.ts). */
   | { readonly kind: 'page' }
   /** Public status: /status-json.xsl and /api/v1/status. */
   | { readonly kind: 'status' }
@@ -37,12 +39,11 @@ export interface Classified {
   readonly target: Target;
 }
 
-/** HLS lives under /hls<mount>/<file> so a token prefix in front of it covers every segment URL. */
-export const HLS_PREFIX = '/hls';
+/** HLS lives under /hls<mount>/<file> so a token prefix in front of it covers every segment URL (the relay's grammar). */
+export { HLS_PREFIX };
 
 const API_STATUS = '/api/v1/status';
 const API_ADMIN = /^\/api\/v1\/mounts(\/.+\/listeners)?$/;
-const HLS_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(m3u8|mp3|aac)$/;
 
 export function classify(method: string, path: string): Classified {
   return { verb: verbOf(method), target: targetOf(path) };
@@ -60,6 +61,10 @@ export function targetOf(path: string): Target {
   if (path === '*') return { kind: 'asterisk' };
   if (path === '/') return { kind: 'page' };
   const lower = path.toLowerCase();
+  // Reserved in any case, like /admin: /ASSETS/x is never a mount either.
+  if (lower === ASSETS_PREFIX || lower.startsWith(`${ASSETS_PREFIX}/`)) {
+    return assetName(path) !== null ? { kind: 'page' } : unknown(`not ${ASSETS_PREFIX}/<file of the listening page>`);
+  }
   if (path === '/admin/metadata') return { kind: 'metadata' };
   if (path === '/admin.cgi') return { kind: 'admin-cgi' };
   // Every spelling the relay, Icecast or a lenient proxy might take for admin: fail closed.

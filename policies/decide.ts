@@ -27,7 +27,12 @@ export interface Decided {
   readonly token: string | null;
 }
 
-const TOKEN_ROUTES = new Set(['stream', 'playlist', 'hls']);
+/**
+ * What a signed link opens: its mount's stream, playlists and HLS, and the listening page (with
+ * its files and the public status it polls) showing that mount alone. The gateway verifies the
+ * token for every one of them, the page included (gateway/server/listener-auth-gate.ts).
+ */
+const TOKEN_ROUTES = new Set(['stream', 'playlist', 'hls', 'page', 'status']);
 
 export function decide(policy: Policy, raw: RawRequest): Decided {
   const canon = canonicalTarget(raw.method, raw.target);
@@ -46,7 +51,7 @@ export function decide(policy: Policy, raw: RawRequest): Decided {
   };
   let decision = evaluate(policy, request);
   if (split && decision.kind === 'allow' && !TOKEN_ROUTES.has(decision.route)) {
-    decision = deny('GW_TOKEN_INVALID', 'a signed link opens a stream, playlist or HLS only');
+    decision = deny('GW_TOKEN_INVALID', 'a signed link opens a stream, playlist, HLS, the listening page or public status only');
   }
   if (decision.kind === 'deny') return { decision, request, forward: null, token: split?.token ?? null };
   const q = canon.forward.indexOf('?');

@@ -10,7 +10,25 @@ export interface Forwarded {
   proto: 'http' | 'https';
   /** Host as the client sent it, when a trusted proxy forwarded it. */
   host: string | null;
+  /**
+   * Path in front of the request's own in the URL the client used ('' when none): the gateway's
+   * X-Forwarded-Prefix for a request made through a stream link, "/t/<token>". Believed only from
+   * a trusted proxy, and only when it is plain path segments, so it can be put into a URL as is.
+   */
+  prefix: string;
+  /**
+   * The mount of the stream link the request came through (the gateway's X-Icegate-Mount, sent
+   * only after it verified the link), or null: the listening page and public status then show
+   * that mount alone (relay/page/mounts.ts). Believed only from a trusted proxy.
+   */
+  linkMount: string | null;
 }
+
+/** One or more "/segment"s of unreserved characters (RFC 3986 §2.3); a stream link's token is base64url and dots. */
+const PREFIX = /^(?:\/[A-Za-z0-9._~-]+)+$/;
+const MAX_PREFIX = 2048;
+/** A mount name as a header carries it: "/" then printable ASCII, the rest percent-encoded (UTF-8). */
+const LINK_MOUNT = /^\/[\x21-\x7e]{1,1023}$/;
 
 export function trustList(cidrs: readonly string[]): BlockList {
   const list = new BlockList();
@@ -47,11 +65,23 @@ export function resolveClient(
 ): Forwarded {
   const peer = plainAddress(peerAddress);
   const host = header('host') ?? null;
-  if (!trusted(list, peer)) return { ip: peer, proto: 'http', host };
+  if (!trusted(list, peer)) return { ip: peer, proto: 'http', host, prefix: '', linkMount: null };
   const xff = header('x-forwarded-for');
   const last = xff?.split(',').pop()?.trim();
   const ip = last && isIP(last) ? plainAddress(last) : peer;
   const proto = header('x-forwarded-proto')?.trim().toLowerCase() === 'https' ? 'https' : 'http';
   const fhost = header('x-forwarded-host')?.trim();
-  return { ip, proto, host: fhost || host };
+  const prefix = header('x-forwarded-prefix')?.trim() ?? '';
+  const safe = prefix.length <= MAX_PREFIX && PREFIX.test(prefix) && !prefix.split('/').some((s) => s === '.' || s === '..');
+  const linkMount = linkMountOf(header('x-icegate-mount')?.trim());
+  return { ip, proto, host: fhost || host, prefix: safe ? prefix : '', linkMount };
+}
+
+function linkMountOf(value: string | undefined): string | null {
+  if (value === undefined || !LINK_MOUNT.test(value)) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }

@@ -24,7 +24,7 @@ export const RELAY_ERRORS = {
   RELAY_MOUNT_IN_USE: { status: 403, message: 'Mountpoint in use', body: 'plain', when: 'The mount already has a live source.' },
   RELAY_TOO_MANY_SOURCES: { status: 403, message: 'too many sources connected', body: 'plain', when: 'The source limit is reached.' },
   RELAY_NO_CONTENT_TYPE: { status: 403, message: 'No Content-type given', body: 'plain', when: 'A PUT source sent no Content-Type.' },
-  RELAY_MOUNT_RESERVED: { status: 403, message: 'Mountpoint name is reserved', body: 'plain', when: 'A source tried a path the relay serves itself (/admin, /api, *.xsl, playlists, /metrics).' },
+  RELAY_MOUNT_RESERVED: { status: 403, message: 'Mountpoint name is reserved', body: 'plain', when: 'A source tried a path the relay serves itself (/admin, /api, *.xsl, playlists, /metrics, /hls).' },
   RELAY_CONTENT_TYPE_NOT_SUPPORTED: { status: 403, message: 'Content-type not supported', body: 'plain', when: 'A source sent a Content-Type the mount does not accept.' },
   // Listener side (research §2.6).
   RELAY_NOT_FOUND: { status: 404, message: 'The file you requested could not be found', body: 'html', when: 'No live mount, fallback or file matches the path.' },

@@ -9,6 +9,8 @@ import { icyLines, wantsIcy } from './listener-head.ts';
 import { PLAYLIST_SUFFIX, playlist, safeHost, type PlaylistKind } from './playlists.ts';
 import { sendError, sendText } from './http-reply.ts';
 import { canonicalPath } from './request-path.ts';
+import { isHlsPath } from './hls/path.ts';
+import { isPagePath } from './page/path.ts';
 
 export interface RouteRequest {
   req: http.IncomingMessage;
@@ -37,7 +39,8 @@ const preflight: Route = (_ctx, r) => {
 };
 
 const headOfMount: Route = (ctx, r) => {
-  if (r.method !== 'HEAD') return false;
+  // HLS and page paths are never mounts (reserved-paths.ts); their routes answer HEAD themselves.
+  if (r.method !== 'HEAD' || isHlsPath(r.path) || isPagePath(r.path)) return false;
   const admission = ctx.registry.admitListener(r.path);
   if (!admission.ok) return sendError(r.res, admission.code), true;
   const stats = admission.mount.stats();
@@ -60,7 +63,8 @@ const playlists: Route = (ctx, r) => {
   const mount = ctx.registry.get(mountName);
   if (!mount || mount.settings.hidden) return false;
   const stats = mount.stats();
-  const p = playlist(m[1] as PlaylistKind, `${publicBase(ctx, r.client)}${mountName}`, stats.description.name ?? mountName);
+  // Through a stream link the player must come back through the same link (client-ip.ts prefix).
+  const p = playlist(m[1] as PlaylistKind, `${publicBase(ctx, r.client)}${r.client.prefix}${mountName}`, stats.description.name ?? mountName);
   sendText(r.res, 200, p.contentType, p.body);
   return true;
 };

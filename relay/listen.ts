@@ -22,6 +22,8 @@ export interface ListenerIdentity {
   ip: string;
   auth?: string;
   username?: string;
+  /** A gateway edge's authenticated pull (relay/edge/pull-identity.ts): admitted and fed, not counted. */
+  edgePull?: string;
 }
 
 /** Is there anything to serve (or fall back to) for GET `path`? */
@@ -30,7 +32,7 @@ export function isListenPath(ctx: RelayContext, path: string): boolean {
 }
 
 export function serveListener(ctx: FanOutContext, socket: Socket, head: ListenRequest, who: ListenerIdentity): void {
-  const admission = ctx.registry.admitListener(head.path);
+  const admission = ctx.registry.admitListener(head.path, { counted: who.edgePull === undefined });
   if (!admission.ok) return hangUp(socket, renderError(admission.code));
   const mount = admission.mount;
   const respond = (m: Mount): { head: Buffer; metaint: number | null } => {
@@ -48,6 +50,7 @@ export function serveListener(ctx: FanOutContext, socket: Socket, head: ListenRe
     metaint: live?.metaint ?? null,
     ...(who.auth !== undefined ? { auth: who.auth } : {}),
     ...(who.username !== undefined ? { username: who.username } : {}),
+    ...(who.edgePull !== undefined ? { edgePull: who.edgePull } : {}),
   };
   const listener = new Listener(socket, init, head.path);
   if (!live) {

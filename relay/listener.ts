@@ -17,6 +17,8 @@ export interface ListenerInit {
   metaint: number | null;
   auth?: string;
   username?: string;
+  /** A gateway edge's pull (its id): it carries that gateway's reported listeners, so it is not one itself. */
+  edgePull?: string;
 }
 
 /** What a listener needs from the mount it reads: the queue and the current ICY block. */
@@ -40,6 +42,8 @@ export class Listener {
   readonly connectedAt: number;
   readonly auth: string;
   readonly username: string | undefined;
+  /** The gateway whose edge this pull feeds, or null for a player (relay/edge/hub.ts). */
+  readonly edgePull: string | null;
   readonly sink: Writable;
   /** The mount the listener asked for; fallback-override brings it back there. */
   home: string;
@@ -71,6 +75,7 @@ export class Listener {
     this.connectedAt = init.connectedAt;
     this.auth = init.auth ?? 'anonymous';
     this.username = init.username;
+    this.edgePull = init.edgePull ?? null;
     this.home = home;
     this.#icy = init.metaint ? new IcyInterleaver(init.metaint) : null;
   }
@@ -132,7 +137,8 @@ export class Listener {
 
   #write(buf: Buffer): boolean {
     this.bytesSent += buf.length;
-    this.feed?.sent(buf.length);
+    // An edge's pull is not audience: its gateway reports what its listeners received.
+    if (this.edgePull === null) this.feed?.sent(buf.length);
     return this.sink.write(buf);
   }
 

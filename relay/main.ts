@@ -1,6 +1,8 @@
 // `icegate relay`: the relay core in the foreground.
 import type { Config, ResolvedSecrets } from '../config/schema.ts';
 import { startRelay } from './start.ts';
+import { readOverrides } from '../supervisor/ipc-protocol.ts';
+import { serveSupervisor } from './ipc.ts';
 
 export interface RunRelayOptions {
   config: Config;
@@ -11,7 +13,9 @@ export interface RunRelayOptions {
 export async function runRelay(o: RunRelayOptions): Promise<void> {
   // A closed stdout (the supervisor's pipe gone) must not take the relay down with EPIPE.
   process.stdout.on('error', () => {});
-  const relay = await startRelay({ config: o.config.relay, secrets: o.secrets });
+  // Under `icegate start`: the port of the previous run, so the gateway in front stays pointed right.
+  const { relayPort } = readOverrides();
+  const relay = await startRelay({ config: o.config.relay, secrets: o.secrets, station: o.config.station.name, ...(relayPort === undefined ? {} : { port: relayPort }) });
   // Handlers before the "listening" line: whoever waits for that line may signal at once.
   const stop = (): void => {
     log('stopping');
@@ -41,9 +45,15 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
     log(`listener ${l.id} (${l.ip}) left ${m.name} after ${Math.round((Date.now() - l.connectedAt) / 1000)} s, ${l.bytesSent} bytes (${reason})`),
   );
   relay.ctx.registry.on('slow-listener', (m, l) => log(`listener ${l.id} (${l.ip}) on ${m.name} fell too far behind, dropped`));
+  relay.ctx.registry.on('session-add', (m, s) => log(`HLS listener ${s.id} (${s.stats().ip}) joined ${m.name}`));
+  relay.ctx.registry.on('session-remove', (m, s, reason) => {
+    const l = s.stats();
+    log(`HLS listener ${l.id} (${l.ip}) left ${m.name} after ${Math.round((Date.now() - l.connectedAt) / 1000)} s, ${l.bytesSent} bytes (${reason})`);
+  });
   relay.ctx.events.on('auth-failure', (e) => {
     if (!e.probe) log(`bad ${e.channel} credentials from ${e.ip}${e.mount ? ` for ${e.mount}` : ''}`);
   });
+  serveSupervisor(relay);
 }
 
 function log(line: string): void {

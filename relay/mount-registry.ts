@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { RelayConfig } from '../config/schema.ts';
 import type { Clock } from './clock.ts';
-import { Mount, type MountSettings, type SourceEndReason } from './mount.ts';
+import { Mount, type ListenerSession, type MountSettings, type SourceEndReason } from './mount.ts';
 import type { Listener } from './listener.ts';
 import { formatFamily } from './format-family.ts';
 import { isReservedPath } from './reserved-paths.ts';
@@ -35,6 +35,9 @@ export interface RegistryEvents {
   'listener-add': [mount: Mount, listener: Listener];
   'listener-remove': [mount: Mount, listener: Listener, reason: string];
   'slow-listener': [mount: Mount, listener: Listener];
+  /** An HLS player counted as a listener (relay/hls/sessions.ts). */
+  'session-add': [mount: Mount, session: ListenerSession];
+  'session-remove': [mount: Mount, session: ListenerSession, reason: string];
 }
 
 export class MountRegistry extends EventEmitter<RegistryEvents> {
@@ -115,6 +118,11 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
       this.#forgetIfIdle(mount);
     });
     m.events.on('slow-listener', (mount, l) => this.emit('slow-listener', mount, l));
+    m.events.on('session-add', (mount, session) => this.emit('session-add', mount, session));
+    m.events.on('session-remove', (mount, session, reason) => {
+      this.emit('session-remove', mount, session, reason);
+      this.#forgetIfIdle(mount);
+    });
     this.#mounts.set(name, m);
     return m;
   }
@@ -142,7 +150,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
 
   totalListeners(): number {
     let n = 0;
-    for (const m of this.#mounts.values()) n += m.listeners.size;
+    for (const m of this.#mounts.values()) n += m.listenerCount;
     return n;
   }
 
@@ -159,15 +167,19 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     return { ok: true, mount: this.ensure(name), takeover: false };
   }
 
-  /** Where a listener asking for `name` ends up: the mount, or a live fallback (research §2.7). */
-  admitListener(name: string): ListenAdmission {
-    if (this.totalListeners() >= this.#config.limits.clients) return { ok: false, code: 'RELAY_CONNECTION_LIMIT' };
+  /**
+   * Where a listener asking for `name` ends up: the mount, or a live fallback (research §2.7).
+   * `counted: false` (a gateway edge's pull) ignores the limits: its listeners were admitted by the edge.
+   */
+  admitListener(name: string, o: { counted?: boolean } = {}): ListenAdmission {
+    const counted = o.counted ?? true;
+    if (counted && this.totalListeners() >= this.#config.limits.clients) return { ok: false, code: 'RELAY_CONNECTION_LIMIT' };
     let mount = this.#mounts.get(name);
     let full = false;
     for (let depth = 0; mount && depth <= MAX_FALLBACK_DEPTH; depth++) {
       const s = mount.settings;
       const serving = mount.live || mount.inGrace || this.#onDemand.has(mount.name);
-      const isFull = s.maxListeners >= 0 && mount.listeners.size >= s.maxListeners;
+      const isFull = counted && s.maxListeners >= 0 && mount.listenerCount >= s.maxListeners;
       if (serving && !isFull) return { ok: true, mount };
       if (serving && isFull) {
         full = true;
@@ -209,7 +221,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
   #sourceEnded(mount: Mount, reason: SourceEndReason): void {
     if (reason === 'replaced') return;
     const grace = this.#config.limits.sourceGrace;
-    if (this.#liveFallback(mount) || reason === 'killed' || grace <= 0 || mount.listeners.size === 0) {
+    if (this.#liveFallback(mount) || reason === 'killed' || grace <= 0 || mount.listenerCount === 0) {
       this.#sourceGone(mount);
     } else {
       mount.hold(grace * 1000);
@@ -222,6 +234,8 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     const fallback = this.#liveFallback(mount);
     if (fallback && mount.listeners.size > 0) this.move(mount.name, fallback.name);
     for (const l of [...mount.listeners]) mount.removeListener(l, 'source-gone');
+    // HLS sessions cannot follow to a fallback: their playlist is this mount's.
+    for (const s of [...mount.sessions]) mount.removeSession(s, 'source-gone');
     mount.queue.clear();
     this.#forgetIfIdle(mount);
   }
@@ -253,7 +267,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
 
   /** Mounts created by a source (not in the config) disappear once nothing uses them. */
   #forgetIfIdle(mount: Mount): void {
-    if (mount.live || mount.inGrace || mount.listeners.size > 0) return;
+    if (mount.live || mount.inGrace || mount.listenerCount > 0) return;
     if (this.#config.mounts[mount.name] || this.#onDemand.has(mount.name)) return;
     this.#mounts.delete(mount.name);
   }

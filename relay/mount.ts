@@ -2,7 +2,7 @@
 // The mount does not know where its input comes from (a source socket, a pulled upstream, a
 // looped file, or the gateway's edge): anything holding a SourceHandle feeds it bytes.
 import { EventEmitter } from 'node:events';
-import type { AudioInfo, Chunk, Framer, MountStats, SourceInfo } from './contracts.ts';
+import type { AudioInfo, Chunk, Framer, ListenerStats, MountStats, SourceInfo } from './contracts.ts';
 import type { Clock, Timer } from './clock.ts';
 import { StreamQueue } from './stream-queue.ts';
 import { Listener } from './listener.ts';
@@ -45,6 +45,17 @@ export interface SourceHandle {
   readonly active: boolean;
 }
 
+/**
+ * A listener that is not a socket reading the queue (an HLS player fetching segments): counted,
+ * listed, limited and kicked with the others. Whoever keeps it (relay/hls) ends it when idle.
+ */
+export interface ListenerSession {
+  readonly id: number;
+  stats(): ListenerStats;
+  /** The mount let it go (kicked, source gone). */
+  ended(reason: string): void;
+}
+
 interface LiveSource {
   info: SourceInfo;
   framer: Framer;
@@ -62,7 +73,11 @@ export interface MountEvents {
   'listener-add': [mount: Mount, listener: Listener];
   'listener-remove': [mount: Mount, listener: Listener, reason: string];
   'slow-listener': [mount: Mount, listener: Listener];
+  'session-add': [mount: Mount, session: ListenerSession];
+  'session-remove': [mount: Mount, session: ListenerSession, reason: string];
   title: [mount: Mount, title: string];
+  /** Aligned source bytes as the framer emitted them, before coalescing (HLS segmenting). */
+  audio: [mount: Mount, data: Buffer, codec: Framer['codec']];
 }
 
 export class Mount {
@@ -71,6 +86,9 @@ export class Mount {
   settings: MountSettings;
   readonly queue: StreamQueue;
   readonly listeners = new Set<Listener>();
+  readonly sessions = new Set<ListenerSession>();
+  /** Gateway edges' pulls among `listeners` (Listener.edgePull): fed like listeners, never counted as one. */
+  #edgePulls = 0;
   #clock: Clock;
   #source: LiveSource | null = null;
   #lastInfo: SourceInfo | null = null;
@@ -197,7 +215,10 @@ export class Mount {
       this.#headerGen = s.framer.headerGeneration();
       this.#headers = s.framer.headerPages();
     }
-    for (const chunk of chunks) this.#stage(chunk);
+    for (const chunk of chunks) {
+      this.events.emit('audio', this, chunk.data, s.framer.codec);
+      this.#stage(chunk);
+    }
     this.#audioInfo = s.framer.audioInfo();
   }
 
@@ -271,22 +292,52 @@ export class Mount {
     listener.attach(this, this.queue.burstStart(this.settings.burstSize));
     listener.onBehind = this.#onBehind;
     this.listeners.add(listener);
-    if (this.listeners.size > this.listenerPeak) this.listenerPeak = this.listeners.size;
+    if (listener.edgePull !== null) this.#edgePulls++;
+    this.#notePeak();
     if (listener.pump() === 'behind') this.dropSlow(listener);
   }
 
   /** Detach without closing (the listener is moving elsewhere). */
   releaseListener(listener: Listener): void {
     if (!this.listeners.delete(listener)) return;
+    if (listener.edgePull !== null) this.#edgePulls--;
     listener.detach();
     listener.onBehind = null;
   }
 
   removeListener(listener: Listener, reason: string): void {
     if (!this.listeners.delete(listener)) return;
+    if (listener.edgePull !== null) this.#edgePulls--;
     listener.onBehind = null;
     listener.close(reason === 'source-gone' ? 'end' : 'destroy');
     this.events.emit('listener-remove', this, listener, reason);
+  }
+
+  /** Stream listeners and sessions: what maxListeners, the peak and the stats count. */
+  get listenerCount(): number {
+    return this.listeners.size - this.#edgePulls + this.sessions.size;
+  }
+
+  #notePeak(): void {
+    if (this.listenerCount > this.listenerPeak) this.listenerPeak = this.listenerCount;
+  }
+
+  addSession(session: ListenerSession): void {
+    this.sessions.add(session);
+    this.#notePeak();
+    this.events.emit('session-add', this, session);
+  }
+
+  removeSession(session: ListenerSession, reason: string): void {
+    if (!this.sessions.delete(session)) return;
+    session.ended(reason);
+    this.events.emit('session-remove', this, session, reason);
+  }
+
+  /** Every listener of the mount, stream and session alike (admin listclients, the JSON API). */
+  listenerStats(): ListenerStats[] {
+    const players = [...this.listeners].filter((l) => l.edgePull === null);
+    return [...players.map((l) => l.stats()), ...[...this.sessions].map((s) => s.stats())];
   }
 
   dropSlow(listener: Listener): void {
@@ -337,7 +388,7 @@ export class Mount {
       title: this.#title,
       artist: this.#artist,
       streamStart: s?.startedAt ?? null,
-      listeners: this.listeners.size,
+      listeners: this.listenerCount,
       listenerPeak: this.listenerPeak,
       maxListeners: this.settings.maxListeners,
       slowListeners: this.slowListeners,

@@ -14,6 +14,7 @@ import { resolveClient } from './client-ip.ts';
 import { ingestSource } from './source-ingest.ts';
 import { isListenPath, serveListener } from './listen.ts';
 import { createHttpHandler, type Route } from './http-app.ts';
+import { edgePullIdentity } from './edge/pull-identity.ts';
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'POST']);
 
@@ -71,7 +72,7 @@ async function handleConnection(ctx: RelayContext, socket: net.Socket, httpServe
     case 'SOURCE':
       return ingestSource(ctx, socket, head, rest, client.ip);
     case 'GET':
-      if (isListenPath(ctx, head.path)) return serveListener(ctx, socket, head, { ip: client.ip });
+      if (isListenPath(ctx, head.path)) return serveListener(ctx, socket, head, { ip: client.ip, ...edgePullIdentity(ctx, (n) => head.get(n)) });
       break;
     default:
       if (!HTTP_METHODS.has(head.method)) return reject(ctx, socket, peer, 'RELAY_UNKNOWN_REQUEST', `method ${head.method}`);

@@ -11,6 +11,12 @@ import { startShoutcastServer, type ShoutcastServer } from './shoutcast-server.t
 import { startPullService, type PullService } from './pull/service.ts';
 import { startFileMounts, type FileMounts } from './file-mount.ts';
 import { consoleLog, type RelayLog } from './log.ts';
+import { HlsService } from './hls/service.ts';
+import { hlsRoute } from './hls/route.ts';
+import { loadPageAssets } from './page/assets.ts';
+import { pageRoute } from './page/route.ts';
+import { attachEdgeHub, EdgeHub, type EdgeHubOptions } from './edge/hub.ts';
+import { edgeRoutes } from './edge/routes.ts';
 
 export interface RunningRelay extends RelayServer {
   ctx: RelayContext;
@@ -20,6 +26,10 @@ export interface RunningRelay extends RelayServer {
   pulls: PullService;
   /** Mounts looped from MP3 files (mounts.<name>.file). */
   files: FileMounts;
+  /** HLS output of MP3 and AAC mounts, when relay.hls.enabled. */
+  hls: HlsService | null;
+  /** The listeners that gateways' edges serve and report (relay/edge). */
+  edge: EdgeHub;
 }
 
 export interface StartRelayOptions {
@@ -33,14 +43,24 @@ export interface StartRelayOptions {
   port?: number;
   /** Override relay.shoutcast.port (tests use 0). */
   shoutcastPort?: number;
+  /** station.name, shown on the listening page (default: the schema's). */
+  station?: string;
   /** Where pulls and file mounts report problems (default: the console). */
   log?: RelayLog;
+  /** Timing of the gateways' channels (tests shorten the grace). */
+  edge?: EdgeHubOptions;
 }
 
 export async function startRelay(o: StartRelayOptions): Promise<RunningRelay> {
   const ctx = createContext(o.config, o.secrets, o.clock ?? systemClock);
   const metricsFeeds: MetricsFeeds = {};
-  const relay = createRelayServer(ctx, [...statusRoutes, ...adminRoutes, ...(o.routes ?? []), metricsRoute(ctx, metricsFeeds)]);
+  const hls = o.config.hls.enabled ? new HlsService(ctx, o.config.hls) : null;
+  const hlsRoutes = hls ? [hlsRoute(hls)] : [];
+  const page = pageRoute(loadPageAssets(), { station: o.station ?? 'icegate', hls: hls !== null });
+  const edge = new EdgeHub(ctx, o.edge);
+  attachEdgeHub(ctx, edge);
+  // Before the admin routes, which answer every other /admin/ path.
+  const relay = createRelayServer(ctx, [...hlsRoutes, page, ...statusRoutes, edgeRoutes(edge), ...adminRoutes, ...(o.routes ?? []), metricsRoute(ctx, metricsFeeds)]);
   await new Promise<void>((resolve, reject) => {
     relay.server.once('error', reject);
     relay.server.listen(o.port ?? o.config.port, o.host ?? o.config.host, () => {
@@ -62,7 +82,9 @@ export async function startRelay(o: StartRelayOptions): Promise<RunningRelay> {
   const close = async (): Promise<void> => {
     pulls.stop();
     files.stop();
+    hls?.close();
+    edge.close();
     await Promise.all([shoutcast?.close(), relay.close()]);
   };
-  return { ...relay, ctx, shoutcast, pulls, files, close };
+  return { ...relay, ctx, shoutcast, pulls, files, hls, edge, close };
 }

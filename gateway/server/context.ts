@@ -9,6 +9,7 @@ import type { GatewayErrorCode } from '../errors.ts';
 import type { CredentialLimiter } from '../rate-limit.ts';
 import type { NowClock } from '../connection-limits.ts';
 import type { ListenerAuth } from './listener-auth.ts';
+import type { ListenerCaps } from './listener-caps.ts';
 import { errorId } from './respond.ts';
 
 export interface Upstream {
@@ -55,6 +56,21 @@ export interface GatewayEvents {
   'auth-file-error': [{ readonly file: string; readonly message: string }];
   /** The edge's pulls: connected, refused, reconnecting (relay/pull/pull.ts messages, never credentials). */
   edge: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
+  /** An address came under a ban or credential block (security.ts); `closed`: its connections closed. */
+  ban: [BanEvent];
+  /** The operator lifted a ban or block. */
+  unban: [{ readonly ip: string }];
+}
+
+export interface BanEvent {
+  /** The address, or an IPv6 /64. */
+  readonly ip: string;
+  /** The role whose credentials were guessed; null for an operator ban. */
+  readonly role: PortRole | null;
+  readonly reason: 'operator' | 'rate-limited';
+  /** ISO 8601; null = until unbanned. */
+  readonly until: string | null;
+  readonly closed: number;
 }
 
 export interface GatewayContext {
@@ -66,6 +82,10 @@ export interface GatewayContext {
   readonly limits: HeadLimits;
   readonly clock: NowClock;
   readonly events: EventEmitter<GatewayEvents>;
+  /** Per-address caps of the listener ports (listener-caps.ts); none when absent. */
+  readonly caps?: ListenerCaps;
+  /** How a listener's address is passed on upstream (gateway.privacy.anonymizeIps); unchanged when absent. */
+  readonly showListenerIp?: (ip: string) => string;
 }
 
 /** Records a refusal and returns the reference its response must carry. */

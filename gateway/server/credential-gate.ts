@@ -5,9 +5,10 @@
 // reaches the upstream.
 import { parseBasic } from '../../relay/basic-auth.ts';
 import type { Channel, CredentialLimiter, LimitState } from '../rate-limit.ts';
-import type { GatewayContext } from './context.ts';
+import { noteDeny, type GatewayContext } from './context.ts';
 
 export interface CredentialGate {
+  readonly source: CredentialSource;
   /** Whether credentials were sent at all. */
   readonly carriesCredentials: boolean;
   /** Before forwarding: the block in force for this address and user, if any. */
@@ -29,6 +30,7 @@ export function credentialGate(limiter: CredentialLimiter, source: CredentialSou
   // Malformed Basic credentials still count as a guess, keyed on the empty user name.
   const attempt = { channel: source.channel, ip: source.ip, user: parseBasic(source.authorization)?.user ?? '' };
   return {
+    source,
     carriesCredentials,
     admit: () => (carriesCredentials ? limiter.check(attempt) : limiter.record(attempt, 'probe')),
     async settle(status) {
@@ -58,5 +60,10 @@ export async function admitCredentials(ctx: GatewayContext, gate: CredentialGate
 
 /** Counts the upstream's answer; a limiter failure is reported, the response already went out. */
 export function settleCredentials(ctx: GatewayContext, gate: CredentialGate, status: number): void {
+  // The upstream wrote the 401 itself; the refusal is still the gateway's to log and count (fail2ban, security view).
+  const { channel, ip } = gate.source;
+  if (gate.carriesCredentials && status === 401 && (channel === 'source' || channel === 'admin')) {
+    noteDeny(ctx, channel, ip, 'GW_AUTH_FAILED', 'the upstream refused the credentials');
+  }
   gate.settle(status).catch((err: unknown) => ctx.events.emit('limiter-error', { message: (err as Error).message }));
 }

@@ -17,6 +17,10 @@ import { mountSink } from '../../relay/pull/mount-sink.ts';
 import { onDemand, type OnDemand } from '../../relay/pull/on-demand.ts';
 import { RelayPull, type PullSink, type PullStats } from '../../relay/pull/pull.ts';
 import type { Credentials } from '../../relay/pull/upstream.ts';
+import { hangUp } from '../../relay/hang-up.ts';
+import { renderError } from '../../relay/responses.ts';
+import type { EdgeAdmission } from '../../relay/edge/protocol.ts';
+import { renderDeny } from './respond.ts';
 
 export interface EdgeOptions {
   /** The upstream's origin, "http://host:port"; a mount is pulled from `<upstream><mount>`. */
@@ -26,6 +30,8 @@ export interface EdgeOptions {
   clock?: Clock;
   /** Sent with every pull, for an upstream whose mounts require listener credentials. */
   credentials?: Credentials | null;
+  /** More headers of every pull (the channel's X-Icegate-Edge, edge-report.ts). */
+  pullHeaders?: readonly (readonly [string, string])[];
   /** How long a listener of a mount not pulled yet waits for the upstream. Default 15 s. */
   holdMs?: number;
   /** How long a pull stays connected after its mount's last listener left. Default 5 s. */
@@ -45,11 +51,15 @@ export interface EdgeStats {
   mounts: EdgeMountStats[];
   /** Listeners over all mounts. */
   listeners: number;
+  /** The upstream's limits and its listeners besides ours, when the relay core reports them (edge-report.ts). */
+  admission: EdgeAdmission | null;
 }
 
 interface Session {
   pull: RelayPull;
   demand: OnDemand;
+  /** Stops the pull and forgets the session (what on-demand's linger calls). */
+  stop(): void;
 }
 
 /** The upstream has no such mount: its listeners are answered at once instead of waiting out the hold. */
@@ -60,6 +70,8 @@ export class Edge {
   readonly #o: EdgeOptions;
   readonly #ctx: { config: RelayConfig; registry: MountRegistry; clock: Clock; events: EventEmitter<RelayEvents> };
   readonly #sessions = new Map<string, Session>();
+  /** The upstream's listeners besides ours and its limits, when it reports them (edge-report.ts). */
+  #admission: EdgeAdmission | null = null;
 
   constructor(o: EdgeOptions) {
     this.#o = o;
@@ -74,6 +86,8 @@ export class Edge {
    */
   serve(socket: Socket, request: ListenRequest, who: ListenerIdentity): void {
     const name = request.path;
+    const full = this.#upstreamFull(name);
+    if (full) return hangUp(socket, renderError(full));
     const created = this.#open(name);
     serveListener(this.#ctx, socket, request, who);
     // Refused at admission (client limit, maxListeners): nobody to pull for.
@@ -90,7 +104,47 @@ export class Edge {
       listeners += mount.listeners.size;
       mounts.push({ mount: mount.stats(), pull: session.pull.stats, listeners: [...mount.listeners].map((l) => l.stats()) });
     }
-    return { mounts, listeners };
+    return { mounts, listeners, admission: this.#admission };
+  }
+
+  /** The relay's admission figures: its limits count the listeners of every gateway and its own. */
+  setAdmission(admission: EdgeAdmission | null): void {
+    this.#admission = admission;
+  }
+
+  /** Close these listeners (killclient on the relay). */
+  kick(ids: readonly number[]): void {
+    const wanted = new Set(ids);
+    for (const mount of this.registry.list()) {
+      for (const l of [...mount.listeners]) if (wanted.has(l.id)) mount.removeListener(l, 'killed');
+    }
+  }
+
+  /**
+   * Move these listeners onto the pull of `to` without disconnecting them (moveclients on the
+   * relay), with the relay core's own move. The pull of `to` starts if it is not running; the move
+   * happens once it streams, or not at all if it does not within the hold time.
+   */
+  async move(ids: readonly number[], to: string): Promise<number> {
+    const wanted = new Set(ids);
+    const created = this.#open(to);
+    const session = this.#sessions.get(to);
+    session?.pull.start();
+    const live = this.registry.get(to)?.live === true || (await this.#whenLive(to, this.#o.holdMs ?? 15_000));
+    let moved = 0;
+    const emptied: string[] = [];
+    if (live) {
+      for (const mount of this.registry.list()) {
+        if (mount.name === to || ![...mount.listeners].some((l) => wanted.has(l.id))) continue;
+        const r = this.registry.move(mount.name, to, (l) => wanted.has(l.id), true);
+        if (r.ok) moved += r.moved;
+        if (mount.listeners.size === 0) emptied.push(mount.name);
+      }
+    }
+    // Moved listeners do not pass through on-demand's listener events: the pulls left empty (and
+    // a pull started for nobody) linger out here.
+    for (const name of [...emptied, ...(created || moved === 0 ? [to] : [])]) this.#lingerIfIdle(name);
+    return moved;
   }
 
   /** Close every listener and every pull. */
@@ -112,7 +166,13 @@ export class Edge {
         if (session.demand.takeFresh()) mount.release();
       }),
       refused: (status) => {
-        if (!everLive && NOT_THERE.has(status)) this.#notThere(name, session);
+        if (everLive) return;
+        if (NOT_THERE.has(status)) this.#notThere(name, session);
+        else if (status >= 500) this.#unavailable(name, session);
+      },
+      // Refusing connections is not "no such mount": the listener learns the server is down (502).
+      unreachable: () => {
+        if (!everLive) this.#unavailable(name, session);
       },
     };
     const pull = new RelayPull({
@@ -120,6 +180,7 @@ export class Edge {
       username: o.credentials?.username ?? null,
       password: o.credentials?.password ?? null,
       icyMetadata: true,
+      ...(o.pullHeaders ? { headers: o.pullHeaders } : {}),
       clock: this.#ctx.clock,
       sink,
       idleTimeoutMs: this.registry.settingsFor(name).sourceTimeout * 1000,
@@ -136,6 +197,7 @@ export class Edge {
         this.#retire(name, session);
       },
     };
+    session.stop = control.stop;
     session.demand = onDemand(this.#ctx, name, control, { holdMs: o.holdMs ?? 15_000, lingerMs: o.lingerMs ?? 5_000 });
     this.#sessions.set(name, session);
     return true;
@@ -150,6 +212,60 @@ export class Edge {
       mount.release();
     }
     this.#retire(name, session);
+  }
+
+  /** The upstream is down or failing before it ever streamed this mount: 502 to everyone waiting. */
+  #unavailable(name: string, session: Session): void {
+    const mount = this.registry.get(name);
+    if (mount) {
+      for (const listener of [...mount.listeners]) {
+        if (listener.deferredHead) {
+          listener.deferredHead = null;
+          listener.sink.write(renderDeny('GW_UPSTREAM_UNAVAILABLE'));
+        }
+        // 'source-gone' ends the socket after what was written, instead of cutting it.
+        mount.removeListener(listener, 'source-gone');
+      }
+      mount.release();
+    }
+    this.#o.log?.('warn', `${name}: the upstream is unavailable; its listeners were answered 502`);
+    this.#retire(name, session);
+  }
+
+  /** The upstream's limits count every gateway's listeners; null when there is room (or no figures). */
+  #upstreamFull(name: string): 'RELAY_CONNECTION_LIMIT' | 'RELAY_MAX_LISTENERS' | null {
+    const a = this.#admission;
+    if (!a) return null;
+    if (a.clients.others + this.registry.totalListeners() >= a.clients.limit) return 'RELAY_CONNECTION_LIMIT';
+    const m = a.mounts[name];
+    if (m && m.others + (this.registry.get(name)?.listenerCount ?? 0) >= m.max) return 'RELAY_MAX_LISTENERS';
+    return null;
+  }
+
+  #whenLive(name: string, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const onStart = (mount: { name: string }): void => {
+        if (mount.name !== name) return;
+        timer.cancel();
+        this.registry.off('source-start', onStart);
+        resolve(true);
+      };
+      const timer = this.#ctx.clock.after(timeoutMs, () => {
+        this.registry.off('source-start', onStart);
+        resolve(false);
+      });
+      this.registry.on('source-start', onStart);
+    });
+  }
+
+  /** Stop a pull nobody listens to after the linger, as on-demand does when its last listener leaves. */
+  #lingerIfIdle(name: string): void {
+    const idle = (): boolean => (this.registry.get(name)?.listeners.size ?? 0) === 0;
+    if (!idle()) return;
+    this.#ctx.clock.after(this.#o.lingerMs ?? 5_000, () => {
+      const session = this.#sessions.get(name);
+      if (session && idle()) session.stop();
+    });
   }
 
   #retire(name: string, session: Session): void {

@@ -22,8 +22,11 @@ export const CLIENT_IDENTITY: ReadonlySet<string> = new Set([
   'x-forwarded-proto',
   'x-forwarded-host',
   'x-forwarded-port',
+  'x-forwarded-prefix',
   'forwarded',
   'x-real-ip',
+  // The mount of the stream link a request came through (forward.ts linkMount).
+  'x-icegate-mount',
 ]);
 
 /**

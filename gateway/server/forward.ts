@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import httpProxy from 'http-proxy';
 import type { Upstream } from './context.ts';
 import { gatewayFields, stripFields } from './forward-headers.ts';
+import { encodePath } from '../../policies/canonical.ts';
 import { denyOnResponse } from './respond.ts';
 
 export interface ForwardOptions {
@@ -21,6 +22,13 @@ export interface ForwardOptions {
   readonly target: string;
   readonly clientIp: string;
   readonly proto: 'http' | 'https';
+  /** Sent as X-Forwarded-Prefix: the path the client's URL had in front of `target` (a stream link's /t/<token>). */
+  readonly prefix?: string;
+  /**
+   * Sent as X-Icegate-Mount, percent-encoded: the mount of the verified stream link the listening
+   * page or the public status was opened through, which the relay then shows alone.
+   */
+  readonly linkMount?: string;
   /** Fields removed besides the hop-by-hop and identity ones (e.g. authorization on listener ports). */
   readonly drop?: readonly string[];
   /** The upstream's status, once its response head arrived. */
@@ -92,6 +100,8 @@ export function createForwarder(upstream: Upstream): Forwarder {
       // Lower-case, as in req.headers, so each replaces the client's value instead of joining it.
       const headers: Record<string, string> = { host };
       for (const [name, value] of gatewayFields(options.clientIp, options.proto)) headers[name.toLowerCase()] = value;
+      if (options.prefix !== undefined) headers['x-forwarded-prefix'] = options.prefix;
+      if (options.linkMount !== undefined) headers['x-icegate-mount'] = encodePath(options.linkMount);
       req.url = options.target;
       try {
         proxy.web(req, res, { headers }, (err) => fail(options, err, res as ServerResponse));

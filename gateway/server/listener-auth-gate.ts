@@ -1,5 +1,5 @@
 // The hook in the listener request path: after the policies allowed a stream, playlist or HLS
-// request, the mount's listener authentication (listener-auth.ts) decides before anything is
+// request (or the listening page or status through a stream link), the mount's listener authentication (listener-auth.ts) decides before anything is
 // forwarded. A refusal is written here; a listener let in holds its session (a use of its stream
 // link, a webhook listener_remove to come) until its response or its connection closes: the edge
 // takes a stream's socket away from the response (edge-takeover.ts), so only the socket says when
@@ -9,15 +9,30 @@ import { noteDeny, type GatewayContext } from './context.ts';
 import type { Gated } from './http-gate.ts';
 import { denied, LimiterFailed, type AuthVerdict } from './listener-auth-verdict.ts';
 import { denyOnResponse, PORT_METHODS } from './respond.ts';
+import { claimedMount } from '../tokens.ts';
 
 const AUTH_ROUTES = new Set(['stream', 'playlist', 'hls']);
+/** Routes that name no mount: public, but through a stream link they show the link's mount and the link is checked. */
+const LINK_PAGE_ROUTES = new Set(['page', 'status']);
+
+/**
+ * The mount of a stream link on the listening page or the public status (/t/<token>/,
+ * /t/<token>/api/v1/status): what the page shows. Read from the token, which admitListener
+ * verified against it before the request goes on; null for any other request.
+ */
+export function linkPageMount(gated: Extract<Gated, { kind: 'allow' }>): string | null {
+  if (gated.token === null || !LINK_PAGE_ROUTES.has(gated.route)) return null;
+  // An unreadable token still goes through the check, which refuses it as malformed.
+  return claimedMount(gated.token) ?? '/';
+}
 
 /** Basic auth challenge (RFC 7617 §2, charset §2.1); sent only when no credentials were. */
 export const CHALLENGE = 'Basic realm="icegate", charset="UTF-8"';
 
 /** True when the request may go on; false when it was refused here or the client already left. */
 export async function admitListener(ctx: GatewayContext, req: http.IncomingMessage, res: http.ServerResponse, gated: Extract<Gated, { kind: 'allow' }>, ip: string): Promise<boolean> {
-  if (gated.mount === null || !AUTH_ROUTES.has(gated.route)) return true;
+  const mount = gated.mount ?? linkPageMount(gated);
+  if (mount === null || !(AUTH_ROUTES.has(gated.route) || LINK_PAGE_ROUTES.has(gated.route))) return true;
   const socket = req.socket;
   let gone = false;
   const onClose = (): void => {
@@ -31,7 +46,7 @@ export async function admitListener(ctx: GatewayContext, req: http.IncomingMessa
     verdict = await ctx.listenerAuth.check({
       method: req.method ?? '',
       route: gated.route,
-      mount: gated.mount,
+      mount,
       token: gated.token,
       authorization: req.headers.authorization,
       ip,

@@ -11,7 +11,7 @@ import type { Edge } from './edge.ts';
 import { ownedByEdge, serveOnEdge } from './edge-takeover.ts';
 import type { Forwarder } from './forward.ts';
 import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
-import { admitListener } from './listener-auth-gate.ts';
+import { admitListener, linkPageMount } from './listener-auth-gate.ts';
 import { denyOnResponse, PORT_METHODS } from './respond.ts';
 
 
@@ -20,6 +20,9 @@ import { denyOnResponse, PORT_METHODS } from './respond.ts';
  * gateway rate limit in front of it. Listener credentials are the gateway's to check.
  */
 const LISTENER_DROP = ['authorization'];
+
+/** Routes whose upstream reply depends on the stream link the client used (X-Forwarded-Prefix). */
+const PREFIXED: ReadonlySet<string> = new Set(['playlist', 'hls', 'page', 'status']);
 
 export function createListenerServer(ctx: GatewayContext, forwarder: Forwarder, edge: Edge): http.Server {
   const server = http.createServer(httpServerOptions(ctx.limits), listenerHandler(ctx, forwarder, edge, 'http'));
@@ -39,20 +42,32 @@ function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, 
     // A second request on a stream connection (edge-takeover.ts): Icecast serves one per connection.
     if (ownedByEdge(req.socket)) return void req.socket.destroy();
     const ip = plainAddress(req.socket.remoteAddress);
-    const refuse = (code: Parameters<typeof denyOnResponse>[1], reason: string): void => {
-      denyOnResponse(res, code, { id: noteDeny(ctx, 'listener', ip, code, reason), allow: PORT_METHODS.listener });
+    const refuse = (code: Parameters<typeof denyOnResponse>[1], reason: string, retryAfterSeconds?: number): void => {
+      const retry = retryAfterSeconds === undefined ? {} : { retryAfterSeconds };
+      denyOnResponse(res, code, { id: noteDeny(ctx, 'listener', ip, code, reason), allow: PORT_METHODS.listener, ...retry });
     };
+    const rate = ctx.caps?.connection(req.socket, ip);
+    if (rate && !rate.ok) return refuse(rate.code, rate.reason, rate.retryAfterSeconds);
     const gated = gateRequest(ctx, 'listener', req, ip);
     if (gated.kind === 'deny') return refuse(gated.code, gated.reason);
+    const streams = gated.route === 'stream' && req.method === 'GET' ? ctx.caps?.stream(req, ip) : undefined;
+    if (streams && !streams.ok) return refuse(streams.code, streams.reason);
     // The mount's listener authentication (stream links, htpasswd, webhook); it refuses itself.
     if (!(await admitListener(ctx, req, res, gated, ip))) return;
     // Streams are served by the edge, one upstream pull per mount (DESIGN.md); the rest is forwarded.
     if (gated.route === 'stream' && req.method === 'GET' && serveOnEdge(edge, req, res, gated.target, ip)) return;
     ctx.events.emit('forward', { role: 'listener', ip, route: gated.route, target: `${req.method} ${gated.target}` });
+    // Verified by admitListener: the page and status of a link show its mount alone (relay/page/mounts.ts).
+    const linkMount = linkPageMount(gated);
     forwarder.forward(req, res, {
       target: gated.target,
-      clientIp: ip,
+      clientIp: ctx.showListenerIp?.(ip) ?? ip,
       proto,
+      // A playlist fetched through a stream link points at the stream through the same link (relay/playlists.ts);
+      // an HLS player's link tells its session apart from others behind the same address (relay/hls/sessions.ts);
+      // the listening page and the status it polls link to the stream through it too.
+      ...(PREFIXED.has(gated.route) && gated.token !== null ? { prefix: `/t/${gated.token}` } : {}),
+      ...(linkMount !== null ? { linkMount } : {}),
       drop: LISTENER_DROP,
       onError: (err) => {
         ctx.events.emit('upstream-error', { role: 'listener', ip, message: err.message });

@@ -1,11 +1,13 @@
 // `icegate gateway`: the gateway in the foreground, in front of gateway.upstream.
-import type { EventEmitter } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import type { Config } from '../../config/schema.ts';
-import { consoleLog as log, type RelayLog } from '../../relay/log.ts';
-import type { GatewayEvents } from './context.ts';
+import { consoleWriter, logEvents, logLine } from './log-events.ts';
 import { withListenerAuthPaths } from './listener-auth.ts';
 import { startGateway, type RunningGateway } from './start.ts';
+import { upstreamIsOwnRelay } from './upstream-auth.ts';
+import { resolveSecrets } from '../../config/secrets.ts';
+import { readOverrides } from '../../supervisor/ipc-protocol.ts';
+import { serveSupervisor } from './ipc.ts';
 
 export interface RunGatewayOptions {
   config: Config;
@@ -16,17 +18,25 @@ export interface RunGatewayOptions {
 export async function runGateway(o: RunGatewayOptions): Promise<void> {
   process.stdout.on('error', () => {});
   const baseDir = o.configPath === null ? process.cwd() : dirname(resolve(o.configPath));
-  const config = withListenerAuthPaths(withTlsPaths(o.config, baseDir), baseDir);
-  const gateway = await startGateway({ config });
+  // Under `icegate start`: the relay core's actual address, and the ports of the previous run.
+  const overrides = readOverrides();
+  const given = overrides.upstream === undefined ? o.config : { ...o.config, gateway: { ...o.config.gateway, upstream: overrides.upstream } };
+  const config = withListenerAuthPaths(withTlsPaths(given, baseDir), baseDir);
+  // In front of this config's relay core (an overridden upstream is that core too), the gateway
+  // reports its listeners as the relay user (upstream-auth.ts).
+  const own = config.gateway.upstreamAuth === null && (overrides.upstream !== undefined || upstreamIsOwnRelay(config));
+  const secrets = own ? (await resolveSecrets(config)).secrets : undefined;
+  const gateway = await startGateway({ config, ...(overrides.gatewayPorts ? { ports: overrides.gatewayPorts } : {}), ...(secrets ? { secrets } : {}) });
   const stop = (): void => {
-    log('info', 'stopping');
+    consoleWriter('info', logLine(new Date(), 'info', 'stopping', null, null));
     void gateway.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   for (const file of gateway.generated) process.stdout.write(`generated ${file} (and its key beside it)\n`);
   process.stdout.write(banner(config, gateway));
-  logEvents(gateway, log);
+  logEvents(gateway.events, consoleWriter, { anonymizeIps: config.gateway.privacy.anonymizeIps });
+  serveSupervisor(gateway);
 }
 
 /** Relative certificate paths mean: next to the config file, like stateDir. */
@@ -47,17 +57,4 @@ function banner(config: Config, gateway: RunningGateway): string {
     `  certificate SHA-256 ${gateway.tls.fingerprint256}`,
     '',
   ].join('\n');
-}
-
-/** One log line per event worth the operator's attention. */
-export function logEvents(gateway: { events: EventEmitter<GatewayEvents> }, out: RelayLog): void {
-  const e = gateway.events;
-  e.on('deny', (d) => out('info', `refused ${d.role} request from ${d.ip}: ${d.code} (${d.reason}) ref ${d.id}`));
-  e.on('upstream-error', (u) => out('warn', `upstream failed for a ${u.role} request from ${u.ip}: ${u.message}`));
-  e.on('tls-reload', (r) => (r.ok ? out('info', `certificate reloaded, SHA-256 ${r.fingerprint256}`) : out('error', `certificate not reloaded, the old one stays: ${r.error}`)));
-  e.on('limiter-error', (l) => out('error', `credential limiter failed: ${l.message}`));
-  e.on('server-error', (s) => out('error', `${s.server} server: ${s.message}`));
-  e.on('auth-backend-error', (a) => out('warn', `listener authentication backend of ${a.mount} failed: ${a.message}`));
-  e.on('auth-file-error', (f) => out('warn', `${f.file}: ${f.message}`));
-  e.on('edge', (x) => out(x.level, `edge ${x.message}`));
 }

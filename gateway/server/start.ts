@@ -4,17 +4,25 @@
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import type tlsTypes from 'node:tls';
-import type { Config } from '../../config/schema.ts';
+import { randomBytes } from 'node:crypto';
+import type { Config, ResolvedSecrets } from '../../config/schema.ts';
+import { EDGE_PULL_HEADER } from '../../relay/edge/protocol.ts';
 import { compilePolicy, type Policy } from '../../policies/evaluate.ts';
 import type { NowClock } from '../connection-limits.ts';
-import { CredentialLimiter } from '../rate-limit.ts';
+import type { CredentialLimiter } from '../rate-limit.ts';
+import { ipDisplay } from '../privacy.ts';
+import { openRateLimitStore } from '../rate-limit-store.ts';
+import { GatewaySecurity } from '../security.ts';
 import { createAdminServer } from './admin-port.ts';
 import { bind, type Bound } from './bind.ts';
 import { parseUpstream, type GatewayContext, type GatewayEvents } from './context.ts';
 import { Edge, type EdgeOptions, type EdgeStats } from './edge.ts';
 import { edgeRelayConfig } from './edge-config.ts';
+import { EdgeReporter, type EdgeReporterOptions, type ReporterState } from './edge-report.ts';
+import { upstreamCredentials } from './upstream-auth.ts';
 import { createForwarder } from './forward.ts';
 import { ListenerAuth } from './listener-auth.ts';
+import { ListenerCaps } from './listener-caps.ts';
 import { createListenerServer, createListenerTlsServer } from './listener-port.ts';
 import { createPlainSourceServer, createSourceServer } from './source-port.ts';
 import { TlsContext } from './tls-context.ts';
@@ -42,6 +50,10 @@ export interface StartGatewayOptions {
   clock?: NowClock;
   /** Timing of the edge's pulls (tests shorten the linger). */
   edge?: Pick<EdgeOptions, 'clock' | 'holdMs' | 'lingerMs' | 'connectTimeoutMs' | 'backoff'>;
+  /** The relay core's secrets, for gateway.upstreamAuth: null in front of this config's relay core. */
+  secrets?: ResolvedSecrets;
+  /** Timing of the channel that reports the edge's listeners (tests shorten it). */
+  channel?: Pick<EdgeReporterOptions, 'intervalMs' | 'flushDelayMs' | 'backoff'>;
 }
 
 export interface RunningGateway {
@@ -50,8 +62,12 @@ export interface RunningGateway {
   readonly tls: TlsContext;
   /** The mounts the gateway pulls and the listeners it serves itself. */
   readonly edge: { stats(): EdgeStats };
+  /** The channel that reports the edge's listeners to the relay core; 'off' without credentials or in front of Icecast. */
+  readonly channel: { readonly gateway: string; state(): ReporterState };
   /** Files this start created (self-signed certificate, private CA), so the operator can be told where. */
   readonly generated: readonly string[];
+  /** Refusals, bans and the certificate for the supervisor; the operator's ban and unban. */
+  readonly security: GatewaySecurity;
   close(): Promise<void>;
 }
 
@@ -66,11 +82,14 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const tls = await TlsContext.open({ server: serverCert.paths, adminCa: ca?.paths.cert ?? null });
   const events = new EventEmitter<GatewayEvents>();
   tls.on('reload', (event) => events.emit('tls-reload', event));
-  const limiter = o.limiter ?? new CredentialLimiter();
+  // gateway.rateLimit: the limiter and, with store: redis, the client the operator bans share.
+  const store = openRateLimitStore(g.rateLimit, (message) => events.emit('limiter-error', { message }));
+  const limiter = o.limiter ?? store.limiter;
   const clock = o.clock ?? systemClock;
   // Reads the htpasswd files: a missing or bad one fails the start, naming the file and line.
   const listenerAuth = await ListenerAuth.open({ gateway: g, server: o.config.relay.hostname, stateDir, deps: { limiter, clock, events } }).catch((err: unknown) => {
     tls.close();
+    store.close();
     throw err;
   });
   const ctx: GatewayContext = {
@@ -81,14 +100,43 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     limits: { headerTimeoutMs: g.limits.headerTimeout * 1000, maxHeaderBytes: g.limits.maxHeaderBytes, maxHeaders: g.limits.maxHeaders },
     clock,
     events,
+    // Rates are measured on the monotonic clock: a wall clock stepped by NTP must not refill or drain them.
+    caps: new ListenerCaps(g.limits, { now: () => performance.now() }),
+    showListenerIp: ipDisplay(g.privacy.anonymizeIps),
   };
+  const security = new GatewaySecurity({
+    events,
+    clock,
+    limiter,
+    closeOnBan: g.rateLimit.closeOnBan,
+    anonymizeIps: g.privacy.anonymizeIps,
+    redis: store.redis,
+    certificatePem: () => String(tls.options().cert),
+  });
   const forwarder = createForwarder(ctx.upstream);
+  // The relay core hears of the edge's listeners through a channel, and knows its pulls by this id (relay/edge).
+  const credentials = upstreamCredentials(o.config, o.secrets ?? null);
+  const gatewayId = randomBytes(9).toString('base64url');
   const edge = new Edge({
     ...o.edge,
+    credentials,
+    ...(credentials ? { pullHeaders: [[EDGE_PULL_HEADER, gatewayId]] as const } : {}),
     upstream: ctx.upstream.origin,
     config: edgeRelayConfig(o.config.relay),
     log: (level, message) => events.emit('edge', { level, message }),
   });
+  const reporter = credentials
+    ? new EdgeReporter({
+        ...o.channel,
+        edge,
+        upstream: ctx.upstream,
+        credentials,
+        gateway: gatewayId,
+        showIp: (ip) => ctx.showListenerIp?.(ip) ?? ip,
+        ...(o.edge?.clock ? { clock: o.edge.clock } : {}),
+        log: (level, message) => events.emit('edge', { level, message: `relay channel: ${message}` }),
+      })
+    : null;
   // A handshake is part of the request head's time budget (Node's default allows 120 s).
   const secure = (withCa: boolean): tlsTypes.TlsOptions => ({ ...tls.options(withCa), handshakeTimeout: ctx.limits.headerTimeoutMs });
   const sourceTls = createSourceServer(ctx, secure(false));
@@ -106,11 +154,16 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     ['sourcePlain', createPlainSourceServer(ctx), want.sourcePlain, o.host ?? g.source.plainHost],
     ['admin', admin, want.admin, o.host ?? g.admin.host],
   ];
+  // Every port's connections, so a ban refuses and closes them (security.ts).
+  for (const [name, server] of plan) security.track(server, name.startsWith('listener') ? 'listener' : name.startsWith('source') ? 'source' : 'admin');
   const bound = new Map<keyof GatewayPorts, Bound>();
   const closeAll = async (): Promise<void> => {
+    reporter?.close();
     edge.close();
     tls.close();
     listenerAuth.close();
+    security.close();
+    store.close();
     await Promise.all([...bound.values()].map((b) => b.close()));
   };
   try {
@@ -124,6 +177,8 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   }
   tls.watch();
   listenerAuth.watch();
+  security.start();
+  reporter?.start();
   const portOf = (name: keyof GatewayPorts): number => bound.get(name)!.port();
   return {
     ports: () => ({
@@ -136,6 +191,8 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     events,
     tls,
     edge,
+    channel: { gateway: gatewayId, state: () => reporter?.state ?? 'off' },
+    security,
     generated,
     close: closeAll,
   };

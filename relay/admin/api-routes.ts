@@ -26,7 +26,7 @@ export const adminApi: Route = (ctx, r) => {
     sendJson(r.res, 404, { error: { code: 'RELAY_NOT_FOUND', message: `No such mount: ${name}` } });
     return true;
   }
-  const list = [...mount.listeners].map((l) => apiListener(l.stats(), now)).sort((a, b) => a.id - b.id);
+  const list = mount.listenerStats().map((l) => apiListener(l, now)).sort((a, b) => a.id - b.id);
   sendJson(r.res, 200, { mount: mount.name, listeners: list });
   return true;
 };

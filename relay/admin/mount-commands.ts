@@ -13,6 +13,7 @@ import { allMountStats, listenUrlFor, serverInfo } from '../status/snapshot.ts';
 import { listClientsDocument, sourceListDocument, statsDocument, updateMetadataDocument } from './documents.ts';
 import { acceptsUrlUpdates, titleUpdate } from './metadata.ts';
 import { sendHtmlSuccess, sendIceResponse, sendXml } from './reply.ts';
+import { edgeHubOf } from '../edge/hub.ts';
 
 export type MountCommand = (ctx: RelayContext, r: RouteRequest, mount: Mount) => void;
 
@@ -37,16 +38,17 @@ export const mountStats: MountCommand = (ctx, r, mount) => {
 };
 
 export const listClients: MountCommand = (ctx, r, mount) => {
-  const listeners = [...mount.listeners].map((l) => l.stats());
-  sendXml(r.res, listClientsDocument(mount.name, listeners, ctx.clock.now()));
+  sendXml(r.res, listClientsDocument(mount.name, mount.listenerStats(), ctx.clock.now()));
 };
 
 /** Without destination: the mounts the listeners could go to; with one: move them, keeping their connections. */
 export const moveClients: MountCommand = (ctx, r, mount) => {
   const destination = r.query.get('destination');
   if (destination === null) return sendXml(r.res, sourceListDocument(allMountStats(ctx), ctx.clock.now(), mount.name));
-  const result = ctx.registry.move(mount.name, destination, () => true, true);
+  // A gateway edge's pull stays: its gateway moves its own listeners (relay/edge/hub.ts).
+  const result = ctx.registry.move(mount.name, destination, (l) => l.edgePull === null, true);
   if (!result.ok) return sendError(r.res, MOVE_ERRORS[result.reason]);
+  edgeHubOf(ctx)?.move(mount.name, destination);
   sendIceResponse(r.res, `Clients moved from ${mount.name} to ${destination}`, true);
 };
 
@@ -55,9 +57,12 @@ export const killClient: MountCommand = (_ctx, r, mount) => {
   if (idText === null) return sendError(r.res, 'RELAY_MISSING_PARAMETER');
   // Icecast reads the id with atoi(): leading digits count, anything else is 0.
   const id = Number.parseInt(idText, 10) || 0;
-  const listener = [...mount.listeners].find((l) => l.id === id);
-  if (!listener) return sendIceResponse(r.res, `Client ${id} not found`, false);
-  mount.removeListener(listener, 'killed');
+  // A gateway edge's pull is not a listener here: it is not listed, so it cannot be killed either.
+  const listener = [...mount.listeners].find((l) => l.id === id && l.edgePull === null);
+  const session = listener ? undefined : [...mount.sessions].find((s) => s.id === id);
+  if (!listener && !session) return sendIceResponse(r.res, `Client ${id} not found`, false);
+  if (listener) mount.removeListener(listener, 'killed');
+  if (session) mount.removeSession(session, 'killed');
   sendIceResponse(r.res, `Client ${id} removed`, true);
 };
 

@@ -22,7 +22,9 @@ export function parseAdtsHeader(buf: Buffer, off: number): AdtsHeader | null {
   if (length <= headerLength) return null;
   // Channel configuration 0 means "given in a program config element": unknown from the header.
   const config = ((b2 & 1) << 2) | (b3 >> 6);
-  const header: AdtsHeader = { length, samplerate, profile: b2 >> 6 };
+  // number_of_raw_data_blocks_in_frame + 1 AAC frames of 1024 samples each (14496-3 §1.A.2.2.1).
+  const samples = 1024 * ((buf[off + 6]! & 0x03) + 1);
+  const header: AdtsHeader = { length, samplerate, samples, profile: b2 >> 6 };
   if (config !== 0) header.channels = config === 7 ? 8 : config;
   return header;
 }

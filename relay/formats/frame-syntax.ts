@@ -4,6 +4,8 @@ export interface FrameHeader {
   /** Whole frame in bytes, header included. */
   length: number;
   samplerate: number;
+  /** Audio samples per channel the frame decodes to: its duration is samples / samplerate. */
+  samples: number;
   channels?: number;
   /** kbit/s (MPEG audio only; ADTS headers carry no bitrate). */
   bitrate?: number;

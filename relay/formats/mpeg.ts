@@ -58,9 +58,13 @@ export function parseMpegHeader(buf: Buffer, off: number): MpegHeader | null {
   if (layer === 1) length = (Math.floor((12000 * bitrate) / samplerate) + padding) * 4;
   else if (layer === 3 && version !== Version.V1) length = Math.floor((72000 * bitrate) / samplerate) + padding;
   else length = Math.floor((144000 * bitrate) / samplerate) + padding;
+  // ISO/IEC 11172-3 §2.4.2.1: 384 samples in Layer I, 1152 in II and III; 13818-3 halves
+  // Layer III's granules to 576 at the lower sampling frequencies.
+  const samples = layer === 1 ? 384 : layer === 3 && version !== Version.V1 ? 576 : 1152;
   return {
     length,
     samplerate,
+    samples,
     bitrate,
     channels: b3 >> 6 === 3 ? 1 : 2,
     version: version === Version.V1 ? 1 : version === Version.V2 ? 2 : 2.5,

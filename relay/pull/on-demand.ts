@@ -37,16 +37,18 @@ export function onDemand(ctx: Pick<RelayContext, 'registry' | 'clock'>, name: st
       fresh = true;
     }
   };
+  // HLS players (sessions) keep the upstream too, once a stream listener started it.
   const onRemove = (mount: Mount): void => {
-    if (mount.name !== name || mount.listeners.size > 0 || linger) return;
+    if (mount.name !== name || mount.listenerCount > 0 || linger) return;
     linger = ctx.clock.after(o.lingerMs, () => {
       linger = null;
-      if ((registry.get(name)?.listeners.size ?? 0) === 0) pull.stop();
+      if ((registry.get(name)?.listenerCount ?? 0) === 0) pull.stop();
     });
   };
   registry.setOnDemand(name, true);
   registry.on('listener-add', onAdd);
   registry.on('listener-remove', onRemove);
+  registry.on('session-remove', onRemove);
   return {
     takeFresh() {
       const f = fresh;
@@ -56,6 +58,7 @@ export function onDemand(ctx: Pick<RelayContext, 'registry' | 'clock'>, name: st
     stop() {
       registry.off('listener-add', onAdd);
       registry.off('listener-remove', onRemove);
+      registry.off('session-remove', onRemove);
       linger?.cancel();
       pull.stop();
       registry.setOnDemand(name, false);

@@ -32,6 +32,8 @@ export interface PullSink {
   title(title: string): void;
   /** The upstream answered with a refusal (404 when it has no such mount); the pull retries after a backoff unless stopped. */
   refused?(status: number): void;
+  /** The upstream could not be reached or sent no response head (connection refused, timeout); retried likewise. */
+  unreachable?(error: string): void;
 }
 
 export type PullState = 'idle' | 'connecting' | 'streaming' | 'waiting';
@@ -55,6 +57,8 @@ export interface PullOptions {
   password?: string | null;
   /** Ask for inline ICY metadata (Icy-MetaData: 1) so titles are relayed. */
   icyMetadata: boolean;
+  /** More request headers (upstream.ts RequestOptions.headers). */
+  headers?: readonly (readonly [string, string])[];
   clock: Clock;
   sink: PullSink;
   /** Connect plus response head, per redirect hop. Default 10 s. */
@@ -133,6 +137,7 @@ export class RelayPull {
     const attempt = connectUpstream(this.#url, {
       credentials: this.#credentials,
       icyMetadata: this.#o.icyMetadata,
+      ...(this.#o.headers ? { headers: this.#o.headers } : {}),
       clock: this.#o.clock,
       timeoutMs: this.#o.connectTimeoutMs ?? 10_000,
     });
@@ -143,6 +148,7 @@ export class RelayPull {
     if (!r.ok) {
       this.#fail(r.error);
       if (r.status !== undefined) this.#o.sink.refused?.(r.status);
+      else this.#o.sink.unreachable?.(r.error);
       return;
     }
     const info = upstreamSourceInfo(r.connection.head, r.connection.socket.remoteAddress ?? '');

@@ -23,6 +23,8 @@ export interface RequestOptions {
   credentials: Credentials | null;
   icyMetadata: boolean;
   userAgent?: string;
+  /** More request headers (a gateway edge's X-Icegate-Edge); names and values are the caller's, checked there. */
+  headers?: readonly (readonly [string, string])[];
 }
 
 /** The upstream as logs and stats show it: never the credentials a URL may carry. */
@@ -44,6 +46,7 @@ export function upstreamRequest(url: URL, o: RequestOptions): Buffer {
     'Accept: */*',
   ];
   if (o.icyMetadata) lines.push('Icy-MetaData: 1');
+  for (const [name, value] of o.headers ?? []) lines.push(`${name}: ${value}`);
   if (o.credentials) {
     const token = Buffer.from(`${o.credentials.username}:${o.credentials.password}`, 'utf8').toString('base64');
     lines.push(`Authorization: Basic ${token}`);

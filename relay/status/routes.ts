@@ -1,5 +1,6 @@
 // Public status endpoints, no credentials: Icecast's /status-json.xsl and /status.xsl (hidden
 // mounts and hidden fields removed, research icecast.md §3.4) and the relay's /api/v1/status.
+// Through a stream link they show that link's mount only, so the page it opens can poll them.
 import type { Route, RouteRequest } from '../http-app.ts';
 import type { RelayContext } from '../context.ts';
 import { sendText } from '../http-reply.ts';
@@ -7,11 +8,17 @@ import { sendJson } from '../admin/reply.ts';
 import { iceStats } from './icestats.ts';
 import { statusJson } from './status-json.ts';
 import { statusHtml } from './status-html.ts';
-import { apiMount, apiServer, sortedMounts } from './api-view.ts';
+import { apiMount, apiServer } from './api-view.ts';
+import { pageMounts } from '../page/mounts.ts';
 import { allMountStats, listenUrlFor, serverInfo } from './snapshot.ts';
 
+/** Through a stream link, the link's mount alone, its totals included (relay/page/mounts.ts). */
 function publicStats(ctx: RelayContext, r: RouteRequest) {
-  return iceStats(serverInfo(ctx), allMountStats(ctx), { includeHidden: false, listenUrl: listenUrlFor(ctx, r) });
+  const link = r.client.linkMount;
+  const all = allMountStats(ctx);
+  const listenUrl = listenUrlFor(ctx, r);
+  if (link === null) return iceStats(serverInfo(ctx), all, { includeHidden: false, listenUrl });
+  return iceStats(serverInfo(ctx), pageMounts(all, link), { includeHidden: true, mount: link, listenUrl });
 }
 
 type Page = (ctx: RelayContext, r: RouteRequest) => void;
@@ -24,7 +31,7 @@ const PAGES = new Map<string, Page>([
     '/api/v1/status',
     (ctx, r) => {
       const url = listenUrlFor(ctx, r);
-      const mounts = sortedMounts(allMountStats(ctx)).filter((m) => !m.hidden);
+      const mounts = pageMounts(allMountStats(ctx), r.client.linkMount);
       const body = { server: apiServer(serverInfo(ctx), ctx.clock.now()), mounts: mounts.map((m) => apiMount(m, url(m.mount))) };
       sendJson(r.res, 200, body);
     },

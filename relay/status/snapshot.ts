@@ -21,5 +21,6 @@ export function allMountStats(ctx: RelayContext): MountStats[] {
  */
 export function listenUrlFor(ctx: RelayContext, r: RouteRequest): (mount: string) => string {
   const base = publicBase(ctx, r.client);
-  return (mount) => `${base}${encodeURI(mount)}`;
+  // Through a stream link the player must come back through the same link (client-ip.ts prefix).
+  return (mount) => `${base}${r.client.prefix}${encodeURI(mount)}`;
 }

@@ -109,6 +109,7 @@ const forwarded = test.macro({
 
 test.serial(forwarded, '/status-json.xsl', 200);
 test.serial(forwarded, '/api/v1/status', 200);
-test.serial(forwarded, '/', 404);
+test.serial(forwarded, '/', 200);
+test.serial(forwarded, '/assets/page.css', 200);
 test.serial(forwarded, '/nothing-here.mp3', 404);
 test.serial(forwarded, '/%6Cive.mp3.m3u', 404);

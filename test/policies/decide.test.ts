@@ -31,9 +31,12 @@ test('signed links cover HLS playlists and segments of their mount', (t) => {
   }
 });
 
-test('a signed link opens only streams, playlists and HLS', (t) => {
-  for (const rest of ['/', '/status-json.xsl', '/api/v1/status']) {
-    t.like(run({ target: `/t/${TOKEN}${rest}` }).decision, { kind: 'deny', code: 'GW_TOKEN_INVALID' }, rest);
+test('a signed link also opens the listening page, its files and the public status, mount-less', (t) => {
+  for (const [rest, route] of [['/', 'page'], ['/assets/page.js', 'page'], ['/status-json.xsl', 'status'], ['/api/v1/status', 'status']] as const) {
+    const got = run({ target: `/t/${TOKEN}${rest}` });
+    t.like(got.decision, { kind: 'allow', route, mount: null }, rest);
+    t.is(got.token, TOKEN);
+    t.is(got.forward, rest);
   }
   t.like(run({ target: `/t/${TOKEN}` }).decision, { kind: 'deny', code: 'GW_NOT_FOUND' });
 });

@@ -1,0 +1,97 @@
+// `icegate start`: everything under the supervisor, in the foreground. On a fresh checkout it
+// generates the secrets and a self-signed certificate into the state directory first, shows its
+// progress, and ends by printing exactly what to do next.
+import { resolveSecrets, secretLabels, SecretsError } from '../config/secrets.ts';
+import type { Config } from '../config/schema.ts';
+import type { Command } from './command.ts';
+import { configForCommand } from './config-file.ts';
+import { configOptionsHelp } from './options.ts';
+
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'start icegate: the relay core, the gateway and extra components, kept running',
+  help: [
+    'Usage: icegate start [-c FILE]',
+    '',
+    'Starts the relay core, then the security gateway in front of it once the relay is',
+    'ready, then the programs in supervisor.components; restarts whatever exits or stops',
+    'answering (backoff 1 s doubling to 30 s). Serves the control API on',
+    '<stateDir>/run/control.sock for "icegate status", "icegate tui", "icegate reload"',
+    'and "icegate stop". SIGHUP reloads gateway.yaml; SIGINT / SIGTERM stop everything.',
+    'Logs: <stateDir>/logs/<component>.log. A second "icegate start" for the same',
+    'configuration is refused while the first runs.',
+    '',
+    'Passwords left null in relay.auth are generated on first start into',
+    '<stateDir>/secrets.yaml; the command prints where, never the password.',
+    '',
+    configOptionsHelp,
+  ].join('\n'),
+  async run(args, io) {
+    const loaded = await configForCommand(args, io, this.help);
+    if (typeof loaded === 'number') return loaded;
+    const { config } = loaded;
+    let secretsFile: string;
+    try {
+      const resolved = await resolveSecrets(config);
+      for (const warning of resolved.warnings) io.err(`warning: ${warning}`);
+      for (const name of resolved.generated) io.out(`generated ${secretLabels[name]}: see ${resolved.file}`);
+      secretsFile = resolved.file;
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      io.err(error.message);
+      return 1;
+    }
+    if (config.gateway.tls.cert === null) {
+      const { ensureServerCertificate } = await import('../gateway/server/tls-files.ts');
+      const cert = await ensureServerCertificate(config.gateway.tls, config.stateDir);
+      if (cert.generated) io.out(`generated a self-signed certificate: ${cert.paths.cert} (and its key beside it)`);
+    }
+    const { runSupervisor } = await import('../supervisor/main.ts');
+    const { ControlError } = await import('../supervisor/errors.ts');
+    const began = Date.now();
+    let supervisor;
+    try {
+      supervisor = await runSupervisor({ config, configPath: loaded.path, progress: (line) => io.out(line) });
+    } catch (error) {
+      if (!(error instanceof ControlError)) throw error;
+      io.err(`icegate start: ${error.message}`);
+      return 1;
+    }
+    const gateway = supervisor.components.get('gateway');
+    if (gateway) {
+      const ready = await new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), 60_000);
+        gateway.once('ready', () => {
+          clearTimeout(t);
+          resolve(true);
+        });
+        void supervisor.stopped.then(() => resolve(false));
+      });
+      if (ready) io.out(nextSteps(config, gateway.ports ?? {}, secretsFile, loaded.path, supervisor.socketPath, (Date.now() - began) / 1000));
+    }
+    await supervisor.stopped;
+    return 0;
+  },
+};
+
+function nextSteps(config: Config, ports: Record<string, number | null>, secretsFile: string, configPath: string | null, socket: string, seconds: number): string {
+  const g = config.gateway;
+  const host = (bind: string): string => (bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind);
+  const c = configPath === null ? '' : ` -c ${configPath}`;
+  return [
+    '',
+    `icegate is running (${seconds.toFixed(1)} s). Next:`,
+    '',
+    '  Push a test tone over TLS (the certificate is self-signed until you set gateway.tls;',
+    '  the ffmpeg that npm install brings is in node_modules/@ffmpeg-installer/):',
+    `    PW=$(sed -n 's/^sourcePassword: //p' ${secretsFile})`,
+    '    ffmpeg -re -f lavfi -i sine=frequency=440 -c:a libmp3lame -b:a 128k -f mp3 -method PUT -chunked_post 0 \\',
+    `      -content_type audio/mpeg -auth_type basic -tls_verify 0 "https://source:$PW@${host(g.source.host)}:${ports.source}/live.mp3"`,
+    '',
+    `  Listen:     https://${host(g.listener.host)}:${ports.listenerTls}/live.mp3   or   http://${host(g.listener.host)}:${ports.listener}/live.mp3`,
+    `  Dashboard:  icegate tui${c}          (status: icegate status${c}; stop: Ctrl-C or icegate stop${c})`,
+    `  Admin:      https://${host(g.admin.host)}:${ports.admin}/  user admin, password: adminPassword in ${secretsFile}`,
+    `  Control API: curl --unix-socket ${socket} http://icegate/v1/state`,
+    '',
+  ].join('\n');
+}

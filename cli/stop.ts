@@ -1,0 +1,98 @@
+// `icegate stop`, `icegate reload`, `icegate status [--json]`: requests to a running
+// `icegate start` over its control socket.
+import type { ActionResult, StateSnapshot } from '../supervisor/contract.ts';
+import { socketPath } from '../supervisor/paths.ts';
+import type { Command } from './command.ts';
+import { loadCliConfig } from './config-file.ts';
+import { controlRequest, describeControlError } from './control-request.ts';
+import type { Io } from './io.ts';
+import { strictArgs } from './strict-args.ts';
+
+const commonHelp = [
+  'Options:',
+  '  -c, --config FILE  configuration file, to find the control socket (default:',
+  '                     ./gateway.yaml if it exists)',
+  '  --socket PATH      the control socket (default: <stateDir>/run/control.sock)',
+];
+
+async function socketFor(values: { config?: string; socket?: string }, io: Io): Promise<string | null> {
+  if (values.socket !== undefined) return values.socket;
+  const loaded = await loadCliConfig(values.config ?? null, io);
+  return loaded === null ? null : socketPath(loaded.config, loaded.path);
+}
+
+function actionCommand(name: 'stop' | 'reload', summary: string, description: string[]): Command {
+  return {
+    name,
+    summary,
+    help: [`Usage: icegate ${name} [-c FILE] [--socket PATH]`, '', ...description, '', ...commonHelp, '  -h, --help         show this help'].join('\n'),
+    async run(args, io) {
+      const { values } = strictArgs(args, { config: { type: 'string', short: 'c' }, socket: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+      if (values.help) {
+        io.out(this.help);
+        return 0;
+      }
+      const sock = await socketFor(values, io);
+      if (sock === null) return 1;
+      try {
+        const reply = await controlRequest(sock, 'POST', `/v1/${name}`);
+        const result = reply.body as ActionResult;
+        if (result.ok) {
+          io.out(result.message);
+          return 0;
+        }
+        io.err(`icegate ${name}: ${result.error.message}`);
+        return 1;
+      } catch (error) {
+        io.err(`icegate ${name}: ${describeControlError(error, sock)}`);
+        return 1;
+      }
+    },
+  };
+}
+
+export const stopCommand = actionCommand('stop', 'stop a running icegate start (every component, in reverse order)', [
+  'Asks the running "icegate start" to stop: extra components, then the gateway, then the',
+  'relay core, each with its stop signal and SIGKILL to its process group after the timeout.',
+]);
+
+export const reloadCommand = actionCommand('reload', 'reload gateway.yaml into a running icegate start', [
+  'Validates the configuration file first: a bad file changes nothing and its errors are',
+  'printed. Changes the relay can apply live (mounts, limits, names, trusted proxies) keep',
+  'every stream; others restart only the component they touch. Same as SIGHUP.',
+]);
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'components, mounts and health of a running icegate start',
+  help: ['Usage: icegate status [-c FILE] [--socket PATH] [--json]', '', 'Exit code 0 when health is ok, 1 when degraded, down or not running.', '', ...commonHelp, '  --json             the full StateSnapshot as JSON', '  -h, --help         show this help'].join('\n'),
+  async run(args, io) {
+    const { values } = strictArgs(args, { config: { type: 'string', short: 'c' }, socket: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+    if (values.help) {
+      io.out(this.help);
+      return 0;
+    }
+    const sock = await socketFor(values, io);
+    if (sock === null) return 1;
+    let s: StateSnapshot;
+    try {
+      s = (await controlRequest(sock, 'GET', '/v1/state')).body as StateSnapshot;
+    } catch (error) {
+      io.err(`icegate status: ${describeControlError(error, sock)}`);
+      return 1;
+    }
+    if (values.json) io.out(JSON.stringify(s, null, 2));
+    else io.out(formatStatus(s));
+    return s.health === 'ok' ? 0 : 1;
+  },
+};
+
+export function formatStatus(s: StateSnapshot): string {
+  const rows = s.components.map((c) => {
+    const extra = c.state === 'running' ? `pid ${c.pid}, up ${c.uptimeSeconds} s` : c.nextRestartSeconds !== null ? `next try in ${c.nextRestartSeconds} s` : '';
+    const exit = c.lastExit ? `  last exit: ${c.lastExit.reason} at ${c.lastExit.at}` : '';
+    return `  ${c.name.padEnd(12)} ${c.state.padEnd(13)} restarts ${String(c.restarts).padEnd(4)} ${extra}${exit}`;
+  });
+  const mounts = s.mounts.map((m) => `  ${m.mount.padEnd(20)} ${m.live ? 'live' : 'idle'}  ${m.listeners} listeners${m.title ? `  "${m.title.replace(/[\u0000-\u001f\u007f]/g, '?')}"` : ''}`);
+  return [`${s.station.name}: ${s.health}`, 'components:', ...rows, ...(mounts.length ? ['mounts:', ...mounts] : [])].join('\n');
+}

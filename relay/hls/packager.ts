@@ -1,0 +1,87 @@
+// One mount's HLS output: follows the mount's source, cuts its audio into segments and keeps the
+// window. The mount keeps its sequence numbers and timeline across sources; a new source starts
+// with EXT-X-DISCONTINUITY (RFC 8216 §4.3.2.3: a new encoder session may change the encoding
+// parameters and restarts its own timestamps).
+import { EventEmitter } from 'node:events';
+import type { Clock, Timer } from '../clock.ts';
+import type { Mount } from '../mount.ts';
+import { segmentName } from './path.ts';
+import { Segmenter, type Segment } from './segmenter.ts';
+import { SegmentWindow, type StoredSegment } from './segment-window.ts';
+
+export interface HlsSettings {
+  /** Seconds, a whole number ≥ 1. */
+  targetDuration: number;
+  windowSegments: number;
+}
+
+export class MountPackager extends EventEmitter<{ segment: [segment: StoredSegment] }> {
+  readonly mount: Mount;
+  readonly window: SegmentWindow;
+  readonly #segmenter: Segmenter;
+  readonly #detach: () => void;
+
+  constructor(mount: Mount, settings: HlsSettings, clock: Clock) {
+    super();
+    // Every playlist request waiting for the first segment listens here, briefly.
+    this.setMaxListeners(0);
+    this.mount = mount;
+    const epoch = clock.now().toString(36);
+    this.window = new SegmentWindow({
+      targetDuration: settings.targetDuration,
+      windowSegments: settings.windowSegments,
+      name: (seq, segment) => segmentName(epoch, seq, segment.codec),
+    });
+    this.#segmenter = new Segmenter({ targetDuration: settings.targetDuration });
+    const onAudio = (_m: Mount, data: Buffer, codec: Mount['codec']): void => this.#publish(this.#segmenter.push(data, codec ?? 'other'));
+    const onEnd = (): void => this.#publish(this.#segmenter.flush());
+    // Mount counts a source that returns in its grace period (or takes over) as a reconnect; any
+    // other start follows a source that was gone, and the playlist with it (404 meanwhile).
+    let reconnects = mount.sourceReconnects;
+    const onStart = (): void => {
+      if (mount.sourceReconnects === reconnects) this.window.restart();
+      reconnects = mount.sourceReconnects;
+      this.#segmenter.discontinue();
+    };
+    mount.events.on('audio', onAudio);
+    mount.events.on('source-end', onEnd);
+    mount.events.on('source-start', onStart);
+    this.#detach = () => {
+      mount.events.off('audio', onAudio);
+      mount.events.off('source-end', onEnd);
+      mount.events.off('source-start', onStart);
+    };
+  }
+
+  /** Is there a playlist to serve: a source (or one held in its grace period) and a segment. */
+  get serving(): boolean {
+    return (this.mount.live || this.mount.inGrace) && this.window.size > 0;
+  }
+
+  /**
+   * Resolves when the playlist has a segment, or false after `ms`: a player that asks right
+   * after the source started waits for the first segment instead of getting a 404.
+   */
+  ready(clock: Clock, ms: number): Promise<boolean> {
+    if (this.window.size > 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let timer: Timer | null = null;
+      const done = (ok: boolean): void => {
+        timer?.cancel();
+        this.off('segment', onSegment);
+        resolve(ok);
+      };
+      const onSegment = (): void => done(true);
+      this.on('segment', onSegment);
+      timer = clock.after(ms, () => done(false));
+    });
+  }
+
+  detach(): void {
+    this.#detach();
+  }
+
+  #publish(segments: Segment[]): void {
+    for (const s of segments) this.emit('segment', this.window.add(s));
+  }
+}

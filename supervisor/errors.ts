@@ -1,0 +1,43 @@
+// The control API's error catalogue: one stable code per refusal (ActionResult.error.code), with
+// its HTTP status. Messages are fixed text plus, at most, the name the client sent back to it
+// (a component, a mount): never a secret.
+
+export interface ControlErrorEntry {
+  readonly status: number;
+  readonly message: string;
+  /** When the control API answers with it (README table). */
+  readonly when: string;
+}
+
+export const CONTROL_ERRORS = {
+  'bad-request': { status: 400, message: 'Malformed request', when: 'The body is not JSON, a field is missing or of the wrong type, or a parameter is out of range.' },
+  'body-too-large': { status: 413, message: 'Request body too large', when: 'A request body over 16 KiB.' },
+  'not-found': { status: 404, message: 'No such endpoint', when: 'A path or method the API does not have.' },
+  'unknown-component': { status: 404, message: 'No such component', when: 'A component name that is neither relay, gateway nor in supervisor.components.' },
+  'unknown-mount': { status: 404, message: 'No such mount', when: 'A mount the relay does not have.' },
+  'unknown-listener': { status: 404, message: 'No such listener', when: 'A listener id that is not on that mount (any more).' },
+  'not-banned': { status: 404, message: 'That address is not banned', when: 'DELETE /v1/bans/{ip} for an address without a ban.' },
+  'already-stopped': { status: 409, message: 'The component is already stopped', when: 'stop on a stopped component.' },
+  'already-started': { status: 409, message: 'icegate is already running', when: 'A second "icegate start" for a configuration whose control socket answers.' },
+  'already-running': { status: 409, message: 'The component is already running', when: 'start on a component that is not stopped.' },
+  'no-source': { status: 409, message: 'The mount has no source', when: 'kill-source or metadata on a mount that is not live.' },
+  'unavailable': { status: 503, message: 'The component is not running', when: 'An action that needs the relay or the gateway while it is not running.' },
+  'read-only': { status: 403, message: 'The control API is read-only', when: 'Any action while supervisor.readOnly is true.' },
+  'invalid-config': { status: 422, message: 'The configuration is invalid; the running one is kept', when: 'POST /v1/reload with a file that does not validate.' },
+  'failed': { status: 500, message: 'The action failed', when: 'The component could not carry the action out (the message says why).' },
+  'too-many-clients': { status: 503, message: 'Too many event streams', when: 'More than 16 open GET /v1/events streams.' },
+} as const satisfies Record<string, ControlErrorEntry>;
+
+export type ControlErrorCode = keyof typeof CONTROL_ERRORS;
+
+/** A refusal the control server turns into an ActionResult with the entry's status. */
+export class ControlError extends Error {
+  readonly code: ControlErrorCode;
+  constructor(code: ControlErrorCode, detail?: string) {
+    super(detail === undefined ? CONTROL_ERRORS[code].message : `${CONTROL_ERRORS[code].message}: ${detail}`);
+    this.code = code;
+  }
+  get status(): number {
+    return CONTROL_ERRORS[this.code].status;
+  }
+}

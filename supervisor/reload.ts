@@ -1,0 +1,79 @@
+// What a configuration reload does to each component: nothing, apply live, or restart. Pure: the
+// old and the new (already validated) configuration in, a plan and its words for the operator out.
+// Restarting the relay or the gateway drops its connections, so only what cannot be swapped at
+// run time restarts them (supervisord `update` restarts only the programs whose section changed).
+import { isDeepStrictEqual } from 'node:util';
+import type { ComponentConfig, Config } from '../config/schema.ts';
+
+export type Treatment = 'unchanged' | 'live' | 'restart';
+
+export interface ReloadPlan {
+  relay: Treatment;
+  gateway: Treatment;
+  /** Extra components: started, stopped (removed), restarted with their new definition. */
+  add: string[];
+  remove: string[];
+  restart: string[];
+  /** One line per decision, for the reload report and the audit log. */
+  notes: string[];
+}
+
+/**
+ * Relay keys that need a new process: sockets (host, port, shoutcast), credentials read at
+ * start, and the pull, file and HLS services built at start. Everything else under relay
+ * (mounts' settings, limits, hostname, location, admin, trustedProxies) is swapped live by
+ * MountRegistry.reconfigure without touching a connection.
+ */
+const RELAY_RESTART_KEYS = ['host', 'port', 'auth', 'relays', 'master', 'shoutcast', 'hls'] as const;
+
+const changed = (a: unknown, b: unknown): boolean => !isDeepStrictEqual(a, b);
+
+export function planReload(old: Config, next: Config): ReloadPlan {
+  const notes: string[] = [];
+  const stateMoved = changed(old.stateDir, next.stateDir);
+  const relayRestartKeys: string[] = RELAY_RESTART_KEYS.filter((k) => changed(old.relay[k], next.relay[k])).map((k) => `relay.${k}`);
+  // A mount's file is opened when the relay starts.
+  for (const name of new Set([...Object.keys(old.relay.mounts), ...Object.keys(next.relay.mounts)])) {
+    if (changed(old.relay.mounts[name]?.file ?? null, next.relay.mounts[name]?.file ?? null)) relayRestartKeys.push(`relay.mounts.${name}.file`);
+  }
+  if (stateMoved) relayRestartKeys.push('stateDir');
+  const useRelay = next.supervisor.useRelay;
+  const useRelayChanged = old.supervisor.useRelay !== useRelay;
+  let relay: Treatment = 'unchanged';
+  if (useRelay && !useRelayChanged) {
+    if (relayRestartKeys.length > 0) {
+      relay = 'restart';
+      notes.push(`relay: restart (${relayRestartKeys.join(', ')} changed)`);
+    } else if (changed(old.relay, next.relay)) {
+      relay = 'live';
+      notes.push('relay: settings applied live, no connection dropped');
+    }
+  } else if (useRelayChanged) {
+    relay = 'restart';
+    notes.push(useRelay ? 'relay: started (supervisor.useRelay is now true)' : 'relay: stopped (supervisor.useRelay is now false)');
+  }
+
+  const gatewayKeys = Object.keys(next.gateway).filter((k) => changed(old.gateway[k as keyof Config['gateway']], next.gateway[k as keyof Config['gateway']]));
+  let gateway: Treatment = 'unchanged';
+  if (gatewayKeys.length > 0 || stateMoved || useRelayChanged || (relay === 'restart' && changed(old.relay.port, next.relay.port))) {
+    gateway = 'restart';
+    const why = [...gatewayKeys.map((k) => `gateway.${k}`), ...(stateMoved ? ['stateDir'] : []), ...(useRelayChanged ? ['supervisor.useRelay'] : []), ...(relay === 'restart' && changed(old.relay.port, next.relay.port) ? ['relay.port'] : [])];
+    notes.push(`gateway: restart (${why.join(', ')} changed)`);
+  }
+
+  const before = new Map(old.supervisor.components.map((c) => [c.name, c]));
+  const after = new Map(next.supervisor.components.map((c) => [c.name, c]));
+  const add = [...after.keys()].filter((n) => !before.has(n));
+  const remove = [...before.keys()].filter((n) => !after.has(n));
+  const restart = [...after.keys()].filter((n) => before.has(n) && changed(before.get(n) as ComponentConfig, after.get(n)));
+  for (const n of add) notes.push(`${n}: added, starting`);
+  for (const n of remove) notes.push(`${n}: removed, stopping`);
+  for (const n of restart) notes.push(`${n}: definition changed, restarting`);
+
+  if (changed(old.supervisor.readOnly, next.supervisor.readOnly)) notes.push(`supervisor.readOnly: now ${next.supervisor.readOnly}`);
+  if (changed(old.supervisor.logs, next.supervisor.logs)) notes.push('supervisor.logs: applies to the next rotation');
+  if (changed(old.supervisor.runtimeDir, next.supervisor.runtimeDir)) notes.push('supervisor.runtimeDir: takes effect at the next "icegate start"; the socket stays where it is');
+  if (changed(old.station, next.station)) notes.push('station.name: shown by the dashboard now; the relay\'s pages take it at its next restart');
+  if (notes.length === 0) notes.push('nothing changed');
+  return { relay, gateway, add, remove, restart, notes };
+}

@@ -1,0 +1,111 @@
+// The pieces of StateSnapshot that are computed rather than read: mount views that merge what the
+// relay and the gateway's edge report, their listener and bandwidth history, and overall health.
+// Pure; main.ts feeds it and the control server serves the result.
+import type { MountStats } from '../relay/contracts.ts';
+import type { ComponentView, MountView, SecurityReason, SecurityView } from './contract.ts';
+
+/** What the relay answers to `snapshot`. */
+export interface RelayReport {
+  mounts: MountStats[];
+  /** Players per mount, the gateway's pulls not counted. */
+  listeners: Record<string, number>;
+}
+
+/** What the gateway answers to `snapshot`. */
+export interface GatewayReport {
+  security: SecurityView | null;
+  /** Listeners its edge serves, per mount, and bytes sent to them. */
+  listeners: Record<string, number>;
+  bytesSent: Record<string, number>;
+}
+
+/**
+ * Listener ids of the gateway's edge are shown offset by this, so one id names one listener
+ * whichever process serves it (the relay's own ids count up from 1).
+ */
+export const EDGE_ID_BASE = 1_000_000_000;
+
+export const HISTORY_LENGTH = 120;
+
+const REASONS: readonly SecurityReason[] = ['blocked-method', 'admin-path', 'bad-credentials', 'rate-limited', 'banned', 'bad-request', 'other'];
+
+export function emptySecurity(): SecurityView {
+  return { counts: Object.fromEntries(REASONS.map((r) => [r, 0])) as Record<SecurityReason, number>, recent: [], bans: [], certificate: null };
+}
+
+/** Listener counts and bytes-per-second per mount, one sample per interval, oldest first. */
+export class MountHistory {
+  #listeners = new Map<string, number[]>();
+  #bandwidth = new Map<string, number[]>();
+  #lastBytes = new Map<string, { bytes: number; at: number }>();
+
+  sample(mounts: readonly { mount: string; listeners: number; bytesSent: number }[], now: number): void {
+    for (const m of mounts) {
+      push(this.#listeners, m.mount, m.listeners);
+      const last = this.#lastBytes.get(m.mount);
+      const rate = last && now > last.at && m.bytesSent >= last.bytes ? Math.round(((m.bytesSent - last.bytes) * 1000) / (now - last.at)) : 0;
+      push(this.#bandwidth, m.mount, rate);
+      this.#lastBytes.set(m.mount, { bytes: m.bytesSent, at: now });
+    }
+  }
+
+  listeners(mount: string): number[] {
+    return [...(this.#listeners.get(mount) ?? [])];
+  }
+
+  bandwidth(mount: string): number[] {
+    return [...(this.#bandwidth.get(mount) ?? [])];
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const series = map.get(key) ?? [];
+  series.push(value);
+  if (series.length > HISTORY_LENGTH) series.shift();
+  map.set(key, series);
+}
+
+/** Players are counted where they are served: on the relay directly, or on the gateway's edge. */
+export function mountTotals(relay: RelayReport | null, gateway: GatewayReport | null): { mount: string; listeners: number; bytesSent: number }[] {
+  if (relay === null) return [];
+  return relay.mounts.map((m) => ({
+    mount: m.mount,
+    listeners: (relay.listeners[m.mount] ?? m.listeners) + (gateway?.listeners[m.mount] ?? 0),
+    // The relay's bytes include what it sends the edge; the edge's are what players receive.
+    bytesSent: gateway?.bytesSent[m.mount] ?? m.bytesSent,
+  }));
+}
+
+export function mountViews(relay: RelayReport | null, gateway: GatewayReport | null, history: MountHistory): MountView[] {
+  if (relay === null) return [];
+  const totals = new Map(mountTotals(relay, gateway).map((t) => [t.mount, t]));
+  return relay.mounts.map((m) => ({
+    mount: m.mount,
+    live: m.live,
+    hidden: m.hidden,
+    sourceKind: m.live ? m.sourceKind : null,
+    sourceIp: m.sourceIp,
+    userAgent: m.userAgent,
+    contentType: m.contentType,
+    format: m.codec,
+    bitrate: m.audioInfo.bitrate ?? m.description.bitrate ?? null,
+    name: m.description.name ?? null,
+    title: m.title,
+    streamStart: m.streamStart === null ? null : new Date(m.streamStart).toISOString(),
+    listeners: totals.get(m.mount)?.listeners ?? m.listeners,
+    listenerPeak: Math.max(m.listenerPeak, totals.get(m.mount)?.listeners ?? 0),
+    slowListeners: m.slowListeners,
+    bytesSent: totals.get(m.mount)?.bytesSent ?? m.bytesSent,
+    listenerHistory: history.listeners(m.mount),
+    bandwidthHistory: history.bandwidth(m.mount),
+  }));
+}
+
+export function overallHealth(components: readonly ComponentView[], security: SecurityView): 'ok' | 'degraded' | 'down' {
+  const core = components.filter((c) => c.kind !== 'command');
+  if (core.some((c) => c.state !== 'running')) return 'down';
+  const others = components.filter((c) => c.kind === 'command');
+  if (others.some((c) => c.state !== 'running' && c.state !== 'stopped')) return 'degraded';
+  if (security.certificate !== null && security.certificate.daysLeft <= 14) return 'degraded';
+  return 'ok';
+}

@@ -1,0 +1,406 @@
+// The dashboard's state and what each key does, apart from any terminal: the blessed layer
+// (screen.ts) passes key names in and draws frame() out. Data arrives from the control client;
+// the listeners of the selected mount and the log of the selected component are polled only
+// while their pane is on screen.
+import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../supervisor/contract.ts';
+import { banLengthWords, parseBanInput } from './ban-input.ts';
+import { buildFrame, type Frame } from './frame.ts';
+import { bindingFor, hintLine, type Action } from './keymap.ts';
+import { layout, PANES, type PaneId } from './layout.ts';
+import { sanitise } from './sanitise.ts';
+import type { Connection, Row } from './view-model.ts';
+import type { Tone } from './format.ts';
+import { paneTable } from './panes.ts';
+
+/** What the dashboard needs of the control client (an interface, so tests can record calls). */
+export interface Backend {
+  listeners(mount: string): Promise<ListenersPage>;
+  logs(component: string, tail?: number): Promise<LogPage>;
+  kick(mount: string, id: number): Promise<ActionResult>;
+  killSource(mount: string): Promise<ActionResult>;
+  metadata(mount: string, title: string): Promise<ActionResult>;
+  restart(component: string): Promise<ActionResult>;
+  ban(ip: string, seconds: number | null): Promise<ActionResult>;
+  unban(ip: string): Promise<ActionResult>;
+  reload(): Promise<ActionResult>;
+}
+
+export type Mode =
+  | { kind: 'normal' }
+  | { kind: 'help' }
+  | { kind: 'input'; purpose: 'filter' | 'metadata' | 'ban'; prompt: string; value: string; pane: PaneId; target: string }
+  | { kind: 'confirm'; question: string; label: string; run: () => Promise<ActionResult> };
+
+export interface Selection {
+  key: string | null;
+  index: number;
+}
+
+export interface Message {
+  text: string;
+  tone: Tone;
+}
+
+export type Slot = Exclude<PaneId, 'mounts'>;
+
+export class Dashboard {
+  snapshot: StateSnapshot | null = null;
+  connection: Connection = { state: 'connecting' };
+  listenersPage: ListenersPage | null = null;
+  logPage: LogPage | null = null;
+  focus: PaneId = 'mounts';
+  slot: Slot = 'listeners';
+  mode: Mode = { kind: 'normal' };
+  message: Message | null = null;
+  readonly selection: Record<PaneId, Selection> = {
+    mounts: { key: null, index: 0 },
+    health: { key: null, index: 0 },
+    listeners: { key: null, index: 0 },
+    security: { key: null, index: 0 },
+    log: { key: null, index: Number.MAX_SAFE_INTEGER },
+  };
+  readonly scroll: Record<PaneId, number> = { mounts: 0, health: 0, listeners: 0, security: 0, log: 0 };
+  readonly filters: Record<PaneId, string> = { mounts: '', health: '', listeners: '', security: '', log: '' };
+  width = 80;
+  height = 24;
+  #timer: NodeJS.Timeout | null = null;
+  #polling = false;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly options: { readOnly: boolean; pollMs?: number; onChange: () => void },
+  ) {}
+
+  get readOnly(): boolean {
+    return this.options.readOnly || this.snapshot?.supervisor.readOnly === true;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.poll(), this.options.pollMs ?? 2000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  setSnapshot(snapshot: StateSnapshot): void {
+    const first = this.snapshot === null;
+    this.snapshot = snapshot;
+    this.options.onChange();
+    if (first) void this.poll();
+  }
+
+  setConnection(connection: Connection): void {
+    this.connection = connection;
+    this.options.onChange();
+  }
+
+  resize(width: number, height: number): void {
+    this.width = width;
+    this.height = height;
+    this.options.onChange();
+  }
+
+  /** The text width of a pane's rows: its width less the selection marker's column. */
+  paneWidth(pane: PaneId): number {
+    const l = layout(this.width, this.height, this.slot);
+    return (l.kind === 'panes' ? (l.panes[pane]?.width ?? this.width) : this.width) - 1;
+  }
+
+  /** The panes on screen now. */
+  visible(): PaneId[] {
+    const l = layout(this.width, this.height, this.slot);
+    return l.kind === 'panes' ? PANES.filter((p) => l.panes[p] !== undefined) : [];
+  }
+
+  /** The rows of a pane after its filter. */
+  rows(pane: PaneId): Row[] {
+    const rows = paneTable(this, pane, this.paneWidth(pane)).rows;
+    const filter = this.filters[pane].toLowerCase();
+    return filter === '' ? rows : rows.filter((r) => r.text.toLowerCase().includes(filter));
+  }
+
+  /** The selected row of a pane, following its key when the rows changed. */
+  selected(pane: PaneId): Row | null {
+    return this.rows(pane)[this.selectedIndex(pane)] ?? null;
+  }
+
+  /** The index of the selected row in rows(pane), or -1 when the pane is empty. */
+  selectedIndex(pane: PaneId): number {
+    const rows = this.rows(pane);
+    if (rows.length === 0) return -1;
+    const sel = this.selection[pane];
+    // Log keys are positions, not identities: the log follows its index (or its end).
+    const byKey = sel.key === null || pane === 'log' ? -1 : rows.findIndex((r) => r.key === sel.key);
+    return byKey !== -1 ? byKey : Math.min(sel.index, rows.length - 1);
+  }
+
+  selectedMount(): string | null {
+    return this.selected('mounts')?.key ?? this.snapshot?.mounts[0]?.mount ?? null;
+  }
+
+  selectedComponent(): string | null {
+    const key = this.selected('health')?.key ?? null;
+    if (key !== null && key.startsWith('component:')) return key.slice('component:'.length);
+    return this.snapshot?.components[0]?.name ?? null;
+  }
+
+  /** Fetches what the visible panes show beyond the snapshot; redraws only when it changed. */
+  async poll(): Promise<void> {
+    if (this.#polling || this.connection.state !== 'connected') return;
+    this.#polling = true;
+    try {
+      const visible = this.visible();
+      const mount = this.selectedMount();
+      if (visible.includes('listeners') && mount !== null) {
+        // The snapshot counts every mount's listeners: with none there is nothing to ask for.
+        const view = this.snapshot?.mounts.find((m) => m.mount === mount);
+        const idle = view === undefined || view.listeners === 0;
+        const page = idle ? { mount, total: 0, listeners: [] } : await this.backend.listeners(mount).catch(() => null);
+        if (page !== null && JSON.stringify(page) !== JSON.stringify(this.listenersPage)) {
+          this.listenersPage = page;
+          this.options.onChange();
+        }
+      }
+      const component = this.selectedComponent();
+      if (visible.includes('log') && component !== null) {
+        const page = await this.backend.logs(component, 200).catch(() => null);
+        if (page !== null && JSON.stringify(page) !== JSON.stringify(this.logPage)) {
+          this.logPage = page;
+          this.options.onChange();
+        }
+      }
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  frame(): Frame {
+    return buildFrame(this);
+  }
+
+  footer(): Message {
+    const m = this.mode;
+    if (m.kind === 'input') return { text: `${m.prompt}${m.value}_`, tone: 'plain' };
+    if (m.kind === 'confirm') return { text: `${m.question} [y/N]`, tone: 'warn' };
+    if (this.message !== null) return this.message;
+    return { text: hintLine(this.focus, this.readOnly), tone: 'plain' };
+  }
+
+  /** One key, by blessed's name (key.full) and the character typed. Returns 'quit' to leave. */
+  key(name: string, ch?: string): 'quit' | undefined {
+    // blessed reports a CR twice, as "enter" and then as "return": only the first counts.
+    if (name === 'return') return undefined;
+    const mode = this.mode;
+    if (mode.kind === 'help') {
+      this.mode = { kind: 'normal' };
+      this.options.onChange();
+      return undefined;
+    }
+    if (mode.kind === 'confirm') {
+      this.mode = { kind: 'normal' };
+      if (name === 'y' || name === 'S-y' || name === 'enter') void this.#run(mode.label, mode.run);
+      else this.#say(`cancelled: ${mode.label}`, 'plain');
+      this.options.onChange();
+      return undefined;
+    }
+    if (mode.kind === 'input') {
+      this.#input(mode, name, ch);
+      this.options.onChange();
+      return undefined;
+    }
+    if (name === 'C-c') return 'quit';
+    const binding = bindingFor(name);
+    if (binding === null) return undefined;
+    this.message = null;
+    const result = this.#act(binding.action, binding.changes);
+    this.options.onChange();
+    return result;
+  }
+
+  #act(action: Action, changes: boolean): 'quit' | undefined {
+    if (changes && this.readOnly) {
+      this.#say('read-only: actions are off', 'warn');
+      return undefined;
+    }
+    switch (action) {
+      case 'quit':
+        return 'quit';
+      case 'help':
+        this.mode = { kind: 'help' };
+        break;
+      case 'next-pane':
+      case 'prev-pane':
+        this.#cycle(action === 'next-pane' ? 1 : -1);
+        break;
+      case 'up':
+      case 'down':
+        this.#move(action === 'up' ? -1 : 1);
+        break;
+      case 'page-up':
+      case 'page-down':
+        this.#move((action === 'page-up' ? -1 : 1) * Math.max(1, this.height - 8));
+        break;
+      case 'top':
+      case 'bottom':
+        this.#move(action === 'top' ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER);
+        break;
+      case 'open':
+        this.#open();
+        break;
+      case 'back':
+        this.filters[this.focus] = '';
+        break;
+      case 'filter':
+        this.mode = { kind: 'input', purpose: 'filter', prompt: 'filter: ', value: this.filters[this.focus], pane: this.focus, target: '' };
+        break;
+      default:
+        this.#change(action);
+    }
+    return undefined;
+  }
+
+  #cycle(step: number): void {
+    const i = PANES.indexOf(this.focus);
+    this.focusPane(PANES[(i + step + PANES.length) % PANES.length]!);
+  }
+
+  focusPane(pane: PaneId): void {
+    this.focus = pane;
+    if (pane !== 'mounts') this.slot = pane;
+    void this.poll();
+  }
+
+  #move(delta: number): void {
+    const rows = this.rows(this.focus);
+    if (rows.length === 0) return;
+    const from = Math.max(0, this.selectedIndex(this.focus));
+    const to = Math.max(0, Math.min(rows.length - 1, from + delta));
+    // The log follows new lines while its last line is selected, as `tail -f` does.
+    const follow = this.focus === 'log' && to === rows.length - 1;
+    this.selection[this.focus] = { key: rows[to]!.key, index: follow ? Number.MAX_SAFE_INTEGER : to };
+    if (this.focus === 'mounts') this.listenersPage = null;
+    if (this.focus === 'health') this.logPage = null;
+    if (this.focus === 'mounts' || this.focus === 'health') void this.poll();
+  }
+
+  #open(): void {
+    if (this.focus === 'mounts') this.focusPane('listeners');
+    else if (this.focus === 'health') this.focusPane('log');
+  }
+
+  #input(mode: Extract<Mode, { kind: 'input' }>, name: string, ch: string | undefined): void {
+    if (name === 'escape') {
+      if (mode.purpose === 'filter') this.filters[mode.pane] = '';
+      this.mode = { kind: 'normal' };
+      return;
+    }
+    if (name === 'enter') {
+      this.mode = { kind: 'normal' };
+      this.#submit(mode);
+      return;
+    }
+    let value = mode.value;
+    if (name === 'backspace') value = value.slice(0, -1);
+    else if (name === 'C-u') value = '';
+    else if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f') value = (value + ch).slice(0, 200);
+    else return;
+    this.mode = { ...mode, value };
+    if (mode.purpose === 'filter') this.filters[mode.pane] = value;
+  }
+
+  #submit(mode: Extract<Mode, { kind: 'input' }>): void {
+    if (mode.purpose === 'filter') {
+      this.filters[mode.pane] = mode.value;
+      return;
+    }
+    if (mode.purpose === 'metadata') {
+      const title = mode.value.trim();
+      const mount = mode.target;
+      this.#confirm(`Set the title of ${sanitise(mount)} to "${sanitise(title, 60)}"?`, `title of ${sanitise(mount)}`, () => this.backend.metadata(mount, title));
+      return;
+    }
+    const parsed = parseBanInput(mode.value);
+    if (!parsed.ok) {
+      this.#say(`ban: ${parsed.error}`, 'bad');
+      return;
+    }
+    this.#confirm(`Ban ${parsed.ip} ${banLengthWords(parsed.seconds)} and close its connections?`, `ban ${parsed.ip}`, () => this.backend.ban(parsed.ip, parsed.seconds));
+  }
+
+  #change(action: Action): void {
+    const needs = (what: string, pane: PaneId) => this.#say(`${what}: select one in the ${pane} pane first (Tab)`, 'warn');
+    switch (action) {
+      case 'kick': {
+        const row = this.focus === 'listeners' ? this.selected('listeners') : null;
+        const listener = this.listenersPage?.listeners.find((l) => String(l.id) === row?.key);
+        const mount = this.listenersPage?.mount;
+        if (listener === undefined || mount === undefined) return needs('kick', 'listeners');
+        this.#confirm(
+          `Kick listener ${listener.id} (${sanitise(listener.ip, 45)}, ${sanitise(listener.userAgent, 30)}) from ${sanitise(mount)}?`,
+          `kick listener ${listener.id}`,
+          () => this.backend.kick(mount, listener.id),
+        );
+        return;
+      }
+      case 'kill-source':
+      case 'metadata': {
+        const mount = this.focus === 'mounts' ? this.snapshot?.mounts.find((m) => m.mount === this.selected('mounts')?.key) : undefined;
+        if (mount === undefined) return needs(action === 'kill-source' ? 'kill source' : 'title', 'mounts');
+        if (action === 'metadata') {
+          this.mode = { kind: 'input', purpose: 'metadata', prompt: `title of ${sanitise(mount.mount)}: `, value: sanitise(mount.title, 200), pane: 'mounts', target: mount.mount };
+          return;
+        }
+        if (!mount.live) return this.#say(`${sanitise(mount.mount)} has no source to kill`, 'warn');
+        const from = mount.sourceIp === null ? '' : ` (${sanitise(mount.sourceIp, 45)})`;
+        this.#confirm(`Kill the source of ${sanitise(mount.mount)}${from}?`, `kill source of ${sanitise(mount.mount)}`, () => this.backend.killSource(mount.mount));
+        return;
+      }
+      case 'restart': {
+        const name = this.focus === 'health' ? this.selected('health')?.key : undefined;
+        const component = this.snapshot?.components.find((c) => `component:${c.name}` === name);
+        if (component === undefined) return needs('restart', 'health');
+        const pid = component.pid === null ? '' : ` (pid ${component.pid})`;
+        this.#confirm(`Restart ${sanitise(component.name)}${pid}?`, `restart ${sanitise(component.name)}`, () => this.backend.restart(component.name));
+        return;
+      }
+      case 'ban': {
+        const ip = this.focus === 'listeners' || this.focus === 'security' ? this.selected(this.focus)?.ip : undefined;
+        this.mode = { kind: 'input', purpose: 'ban', prompt: 'ban address [duration]: ', value: ip === undefined ? '' : `${sanitise(ip, 45)} 1h`, pane: this.focus, target: '' };
+        return;
+      }
+      case 'unban': {
+        const row = this.focus === 'security' ? this.selected('security') : null;
+        if (row === null || !row.key.startsWith('ban:') || row.ip === undefined) return needs('unban', 'security');
+        const ip = row.ip;
+        this.#confirm(`Lift the ban on ${sanitise(ip, 45)}?`, `unban ${sanitise(ip, 45)}`, () => this.backend.unban(ip));
+        return;
+      }
+      case 'reload':
+        this.#confirm('Reload the configuration file?', 'reload', () => this.backend.reload());
+        return;
+      default:
+        return;
+    }
+  }
+
+  #confirm(question: string, label: string, run: () => Promise<ActionResult>): void {
+    this.mode = { kind: 'confirm', question, label, run };
+  }
+
+  async #run(label: string, run: () => Promise<ActionResult>): Promise<void> {
+    this.#say(`${label}: working...`, 'plain');
+    const result = await run();
+    if (result.ok) this.#say(`${label}: ${sanitise(result.message, 200) || 'done'}`, 'good');
+    else this.#say(`${label} failed: ${sanitise(result.error.message, 200)} (${sanitise(result.error.code, 40)})`, 'bad');
+    if (result.ok && result.snapshot !== undefined) this.snapshot = result.snapshot;
+    this.options.onChange();
+    void this.poll();
+  }
+
+  #say(text: string, tone: Tone): void {
+    this.message = { text, tone };
+  }
+}

@@ -1,0 +1,20 @@
+// Which table each pane shows, from the dashboard's data.
+import type { Dashboard } from './dashboard.ts';
+import type { PaneId } from './layout.ts';
+import { healthTable, listenersTable, logTable, mountsTable, securityTable, type Table } from './view-model.ts';
+
+export function paneTable(d: Pick<Dashboard, 'snapshot' | 'listenersPage' | 'logPage'>, pane: PaneId, width: number): Table {
+  const s = d.snapshot;
+  switch (pane) {
+    case 'mounts':
+      return mountsTable(s, width);
+    case 'health':
+      return healthTable(s, width);
+    case 'listeners':
+      return listenersTable(d.listenersPage, width);
+    case 'security':
+      return securityTable(s?.security ?? null, s?.now ?? new Date(0).toISOString(), width);
+    case 'log':
+      return logTable(d.logPage, width);
+  }
+}
