@@ -15,7 +15,7 @@ export const startCommand: Command = {
     '',
     'Starts the relay core, then the security gateway in front of it once the relay is',
     'ready, then the programs in supervisor.components; restarts whatever exits or stops',
-    'answering (backoff 1 s doubling to 30 s). Serves the control API on',
+    'answering (backoff 0.5 s doubling to 30 s). Serves the control API on',
     '<stateDir>/run/control.sock for "icegate status", "icegate tui", "icegate reload"',
     'and "icegate stop". SIGHUP reloads gateway.yaml; SIGINT / SIGTERM stop everything.',
     'Logs: <stateDir>/logs/<component>.log. A second "icegate start" for the same',

@@ -6,7 +6,6 @@ import type { RelayConfig } from '../config/schema.ts';
 import { ChildError, sendReady, serveRequests } from '../supervisor/ipc-protocol.ts';
 import { acceptsUrlUpdates, cleanTitle } from './admin/metadata.ts';
 import { trustList } from './client-ip.ts';
-import type { ListenerStats } from './contracts.ts';
 import type { Mount } from './mount.ts';
 import type { RunningRelay } from './start.ts';
 import { allMountStats } from './status/snapshot.ts';
@@ -21,24 +20,22 @@ export function serveSupervisor(relay: RunningRelay): void {
     if (!mount) throw new ChildError('unknown-mount', `no mount ${String(name)}`);
     return mount;
   };
-  // The gateway's own pulls (one per mount, fanned out at its edge) are not listeners of their own.
-  const players = (mount: Mount) => [...mount.listeners].filter((l) => (l as { edgePull?: string | null }).edgePull == null);
   serveRequests((method, params) => {
     switch (method) {
       case 'ping':
         return 'pong';
       case 'snapshot':
-        return { mounts: allMountStats(ctx), listeners: Object.fromEntries(ctx.registry.list().map((m) => [m.name, players(m).length])) };
+        return { mounts: allMountStats(ctx), listeners: Object.fromEntries(ctx.registry.list().map((m) => [m.name, m.listenerCount])) };
       case 'listeners': {
         const mount = mountOf(params);
-        return players(mount).map((l): ListenerStats => l.stats());
+        // Stream listeners, HLS players and the listeners the gateway's edge reports.
+        return mount.listenerStats();
       }
       case 'kick': {
         const mount = mountOf(params);
-        const listener = players(mount).find((l) => l.id === params.id);
-        if (!listener) throw new ChildError('unknown-listener', `no listener ${String(params.id)} on ${mount.name}`);
-        mount.removeListener(listener, 'killed');
-        return `listener ${listener.id} removed from ${mount.name}`;
+        const id = Number(params.id);
+        if (!mount.kickListener(id)) throw new ChildError('unknown-listener', `no listener ${String(params.id)} on ${mount.name}`);
+        return `listener ${id} removed from ${mount.name}`;
       }
       case 'kill-source': {
         const mount = mountOf(params);

@@ -334,6 +334,22 @@ export class Mount {
     this.events.emit('session-remove', this, session, reason);
   }
 
+  /**
+   * Disconnect one listener by id, stream or session (an HLS player, a gateway edge's listener);
+   * false when the mount has none with that id. A gateway edge's pull is not a listener here: it
+   * is not listed, so it cannot be kicked either.
+   */
+  kickListener(id: number): boolean {
+    const listener = [...this.listeners].find((l) => l.id === id && l.edgePull === null);
+    if (listener) {
+      this.removeListener(listener, 'killed');
+      return true;
+    }
+    const session = [...this.sessions].find((s) => s.id === id);
+    if (session) this.removeSession(session, 'killed');
+    return session !== undefined;
+  }
+
   /** Every listener of the mount, stream and session alike (admin listclients, the JSON API). */
   listenerStats(): ListenerStats[] {
     const players = [...this.listeners].filter((l) => l.edgePull === null);

@@ -109,7 +109,7 @@ export class ControlServer {
     const url = new URL(req.url ?? '/', 'http://control');
     const path = url.pathname;
     try {
-      if (req.method === 'GET') return this.#get(req, res, path, url.searchParams);
+      if (req.method === 'GET') return await this.#get(req, res, path, url.searchParams);
       const route = this.#routes.find((r) => r.method === req.method && r.path.test(path));
       if (!route) throw new ControlError('not-found');
       const params = (route.path.exec(path) ?? []).slice(1).map(decode);

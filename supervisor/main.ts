@@ -23,7 +23,7 @@ import { httpProbe, loopbackFor, tcpProbe } from './probes.ts';
 import { GroupSampler, type GroupUsage } from './proc-usage.ts';
 import { planReload, type ReloadPlan } from './reload.ts';
 import { DEFAULT_RESTART_POLICY } from './restart-policy.ts';
-import { EDGE_ID_BASE, emptySecurity, MountHistory, mountTotals, mountViews, overallHealth, type GatewayReport, type RelayReport } from './state.ts';
+import { emptySecurity, MountHistory, mountTotals, mountViews, overallHealth, type GatewayReport, type RelayReport } from './state.ts';
 
 const BIN = fileURLToPath(new URL('../bin/icegate.js', import.meta.url));
 
@@ -223,10 +223,8 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
       return `${name} restarting`;
     },
     killSource: async (mount) => String(await core('relay').request('kill-source', { mount })),
-    kick: async (mount, id) => {
-      if (id >= EDGE_ID_BASE) return String(await core('gateway').request('kick', { mount, id: id - EDGE_ID_BASE }));
-      return String(await core('relay').request('kick', { mount, id }));
-    },
+    // The relay reaches every listener, the edge's too (it tells the gateway to close them).
+    kick: async (mount, id) => String(await core('relay').request('kick', { mount, id })),
     metadata: async (mount, title) => String(await core('relay').request('metadata', { mount, title })),
     ban: async (ip, seconds) => {
       if (!validBanTarget(ip)) throw new ControlError('bad-request', 'ip must be an IPv4 or IPv6 address, or an IPv6 /64 like 2001:db8:1:2::/64');
@@ -318,11 +316,9 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
 
   const listenersPage = async (mount: string): Promise<ListenersPage> => {
     const relayList = (await core('relay').request('listeners', { mount })) as ListenerStats[];
-    const gateway = components.get('gateway');
-    const edgeList = gateway?.state === 'running' ? (((await gateway.request('listeners', { mount }).catch(() => [])) as ListenerStats[]) ?? []) : [];
     const now = Date.now();
-    const view = (l: ListenerStats, offset: number): ListenerView => ({
-      id: l.id + offset,
+    const view = (l: ListenerStats): ListenerView => ({
+      id: l.id,
       mount: l.mount,
       ip: l.ip,
       userAgent: l.userAgent,
@@ -332,7 +328,7 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
       auth: l.auth,
       username: l.username ?? null,
     });
-    const all = [...relayList.map((l) => view(l, 0)), ...edgeList.map((l) => view(l, EDGE_ID_BASE))].sort((a, b) => a.connectedAt.localeCompare(b.connectedAt));
+    const all = relayList.map(view).sort((a, b) => a.connectedAt.localeCompare(b.connectedAt));
     return { mount, total: all.length, listeners: all.slice(0, 500) };
   };
 

@@ -19,12 +19,6 @@ export interface GatewayReport {
   bytesSent: Record<string, number>;
 }
 
-/**
- * Listener ids of the gateway's edge are shown offset by this, so one id names one listener
- * whichever process serves it (the relay's own ids count up from 1).
- */
-export const EDGE_ID_BASE = 1_000_000_000;
-
 export const HISTORY_LENGTH = 120;
 
 const REASONS: readonly SecurityReason[] = ['blocked-method', 'admin-path', 'bad-credentials', 'rate-limited', 'banned', 'bad-request', 'other'];
@@ -65,12 +59,15 @@ function push(map: Map<string, number[]>, key: string, value: number): void {
   map.set(key, series);
 }
 
-/** Players are counted where they are served: on the relay directly, or on the gateway's edge. */
+/**
+ * The relay counts every player: its own stream listeners, HLS players and the listeners the
+ * gateway's edge reports to it (relay/edge/), each under one relay id.
+ */
 export function mountTotals(relay: RelayReport | null, gateway: GatewayReport | null): { mount: string; listeners: number; bytesSent: number }[] {
   if (relay === null) return [];
   return relay.mounts.map((m) => ({
     mount: m.mount,
-    listeners: (relay.listeners[m.mount] ?? m.listeners) + (gateway?.listeners[m.mount] ?? 0),
+    listeners: relay.listeners[m.mount] ?? m.listeners,
     // The relay's bytes include what it sends the edge; the edge's are what players receive.
     bytesSent: gateway?.bytesSent[m.mount] ?? m.bytesSent,
   }));

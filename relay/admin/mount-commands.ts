@@ -57,12 +57,7 @@ export const killClient: MountCommand = (_ctx, r, mount) => {
   if (idText === null) return sendError(r.res, 'RELAY_MISSING_PARAMETER');
   // Icecast reads the id with atoi(): leading digits count, anything else is 0.
   const id = Number.parseInt(idText, 10) || 0;
-  // A gateway edge's pull is not a listener here: it is not listed, so it cannot be killed either.
-  const listener = [...mount.listeners].find((l) => l.id === id && l.edgePull === null);
-  const session = listener ? undefined : [...mount.sessions].find((s) => s.id === id);
-  if (!listener && !session) return sendIceResponse(r.res, `Client ${id} not found`, false);
-  if (listener) mount.removeListener(listener, 'killed');
-  if (session) mount.removeSession(session, 'killed');
+  if (!mount.kickListener(id)) return sendIceResponse(r.res, `Client ${id} not found`, false);
   sendIceResponse(r.res, `Client ${id} removed`, true);
 };
 

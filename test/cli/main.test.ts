@@ -22,7 +22,7 @@ const dispatches = test.macro({
   title: (title = '', argv: string[]) => `icegate ${argv.join(' ')}: ${title}`.replace(' :', ':'),
 });
 
-const usage = /^Usage: icegate <command> \[options\]\n\nCommands:\n {2}start .*\n {2}relay .*\n {2}check /;
+const usage = /^Usage: icegate <command> \[options\]\n\nCommands:\n {2}start .*\n {2}stop .*\n {2}reload .*\n {2}status .*\n {2}relay .*\n {2}check /;
 
 test('no command is a usage error', dispatches, [], { code: 2, err: usage });
 test('top-level help', dispatches, ['--help'], { code: 0, out: usage });

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import type { ActionResult, StateSnapshot } from '../../supervisor/contract.ts';
+import type { ActionResult, ListenersPage, StateSnapshot } from '../../supervisor/contract.ts';
 import { runSupervisor, type RunningSupervisor } from '../../supervisor/main.ts';
 import { startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { listen } from '../helpers/listen.ts';
@@ -20,6 +20,7 @@ function yaml(extra = ''): string {
 relay:
   port: 0
   auth: {sourcePassword: ${PASSWORD}, adminPassword: hackme-admin-1, relayPassword: hackme-relay-1}
+  mounts: {/live.mp3: {}}
 gateway:
   listener: {host: 127.0.0.1, port: 0, tlsPort: 0}
   source: {host: 127.0.0.1, port: 0, plainPort: 0}
@@ -113,6 +114,29 @@ test.serial('a real source through the gateway reaches listeners; kill -9 of rel
       await until(() => state().mounts.some((m) => m.mount === '/live.mp3' && m.live), 10_000, 'mount live again');
       await streamFlows(t);
     }
+    // A player on the gateway's edge is counted once (the relay counts it from the edge's report,
+    // the edge's pull is not a player), listed with its address, and kicked through the relay.
+    const player = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: gatewayPort('listener'), path: '/live.mp3', headers: { 'user-agent': 'kick-me/1.0' } }, resolve).on('error', reject).end();
+    });
+    player.resume();
+    const closed = new Promise<void>((resolve) => player.socket.once('close', () => resolve()));
+    const liveMount = () => state().mounts.find((m) => m.mount === '/live.mp3');
+    // The players of streamFlows() have hung up; wait until the edge has reported that too.
+    let listed: ListenersPage = { mount: '', total: 0, listeners: [] };
+    const onlyTheNewPlayer = async (): Promise<boolean> => {
+      listed = (await call(sv.socketPath, 'GET', '/v1/mounts/%2Flive.mp3/listeners')).body as ListenersPage;
+      return listed.total === 1 && listed.listeners[0]?.userAgent === 'kick-me/1.0';
+    };
+    const deadline = Date.now() + 10_000;
+    while (!(await onlyTheNewPlayer()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    t.is(listed.total, 1);
+    await until(() => liveMount()?.listeners === 1, 5000, 'one listener in the snapshot');
+    t.like(listed.listeners[0], { ip: '127.0.0.1', userAgent: 'kick-me/1.0', mount: '/live.mp3' });
+    const kick = await call(sv.socketPath, 'POST', `/v1/mounts/%2Flive.mp3/listeners/${listed.listeners[0]!.id}/kick`);
+    t.is(kick.status, 200, JSON.stringify(kick.body));
+    await closed;
+    await until(() => liveMount()?.listeners === 0, 10_000, 'no listener after the kick');
     // Actions on the live mount through the control API.
     const meta = await call(sv.socketPath, 'POST', '/v1/mounts/%2Flive.mp3/metadata', JSON.stringify({ title: 'Artist - Song' }));
     t.is(meta.status, 200, JSON.stringify(meta.body));
@@ -166,6 +190,10 @@ test.serial('control API: snapshot, event stream, errors, component actions, ban
     });
     req.on('error', reject);
     req.end();
+    setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no event showed crashy stopped; got ${got.length} events`));
+    }, 10_000);
   });
   t.true(events.length >= 2);
   t.regex(events[0]!, /^event: snapshot\nid: \d+\ndata: \{/);
