@@ -99,30 +99,26 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
   const configArgs = configPath === null ? [] : ['-c', configPath];
   const overridesEnv = (value: ChildOverrides): Record<string, string> => ({ [OVERRIDES_ENV]: JSON.stringify(value) });
 
-  const relaySpec = (): ComponentSpec => ({
-    name: 'relay',
-    kind: 'relay',
-    command: [process.execPath, BIN, 'relay', ...configArgs],
+  // The relay core and the gateway: icegate's own commands, forked with an IPC channel.
+  const coreSpec = (name: 'relay' | 'gateway') => ({
+    name,
+    kind: name,
+    command: [process.execPath, BIN, name, ...configArgs],
     env: {},
     cwd,
-    stopSignal: 'SIGTERM',
+    stopSignal: 'SIGTERM' as const,
     stopTimeoutMs: 10_000,
-    restart: 'always',
+    restart: 'always' as const,
     ipc: true,
+  });
+  const relaySpec = (): ComponentSpec => ({
+    ...coreSpec('relay'),
     dependsOn: [],
     envAtSpawn: () => overridesEnv(config.relay.port === 0 && relayPort !== null ? { relayPort } : {}),
     probe: (ports) => httpProbe(loopbackFor(config.relay.host), Number(ports.relay)),
   });
   const gatewaySpec = (): ComponentSpec => ({
-    name: 'gateway',
-    kind: 'gateway',
-    command: [process.execPath, BIN, 'gateway', ...configArgs],
-    env: {},
-    cwd,
-    stopSignal: 'SIGTERM',
-    stopTimeoutMs: 10_000,
-    restart: 'always',
-    ipc: true,
+    ...coreSpec('gateway'),
     dependsOn: config.supervisor.useRelay ? ['relay'] : [],
     envAtSpawn: () => {
       const g = config.gateway;
