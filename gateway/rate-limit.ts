@@ -78,7 +78,7 @@ class CappedMemoryLimiter extends RateLimiterMemory {
 }
 
 interface Pair {
-  readonly limits: FailureLimits;
+  limits: FailureLimits;
   readonly userAndAddress: RateLimiterAbstract;
   readonly address: RateLimiterAbstract;
 }
@@ -89,9 +89,11 @@ export type BlockListener = (attempt: Attempt, state: Extract<LimitState, { bloc
 export class CredentialLimiter {
   readonly #pairs: ReadonlyMap<Channel, Pair>;
   readonly #blockListeners = new Set<BlockListener>();
+  readonly #redis: boolean;
 
   constructor(options: CredentialLimiterOptions = {}) {
     const prefix = options.prefix ?? 'icegate';
+    this.#redis = options.redis !== undefined;
     this.#pairs = new Map(
       CHANNELS.map((channel) => {
         const wanted = options.limits?.[channel] ?? DEFAULT_FAILURE_LIMITS;
@@ -107,6 +109,23 @@ export class CredentialLimiter {
         return [channel, { limits, userAndAddress: make('user', limits.perUserAndAddress), address: make('addr', limits.perAddress) }];
       }),
     );
+  }
+
+  /**
+   * New thresholds for every channel (a reload), checked first: a bad one changes nothing. The
+   * counts and blocks already recorded stay; a recorded block keeps its length.
+   */
+  setLimits(limits: Partial<Record<Channel, FailureLimits>>): void {
+    const next = CHANNELS.map((channel) => {
+      const wanted = limits[channel] ?? DEFAULT_FAILURE_LIMITS;
+      for (const w of [wanted.perUserAndAddress, wanted.perAddress]) checkWindow(channel, w);
+      return [this.#pair(channel), this.#redis ? wanted : memoryLimits(wanted)] as const;
+    });
+    for (const [pair, l] of next) {
+      pair.limits = l;
+      retune(pair.userAndAddress, l.perUserAndAddress);
+      retune(pair.address, l.perAddress);
+    }
   }
 
   /** The limits in force for a channel (capped for the memory store). */
@@ -155,6 +174,17 @@ export class CredentialLimiter {
     const pair = this.#pairs.get(channel);
     if (!pair) throw new RangeError(`unknown credential channel "${String(channel)}"`);
     return pair;
+  }
+}
+
+/** rate-limiter-flexible reads points and duration at every call, so they can be changed in place. */
+function retune(limiter: RateLimiterAbstract, w: Window): void {
+  limiter.points = w.failures;
+  limiter.duration = w.durationSeconds;
+  const insurance = (limiter as { insuranceLimiter?: RateLimiterAbstract }).insuranceLimiter;
+  if (insurance) {
+    insurance.points = w.failures;
+    insurance.duration = Math.min(w.durationSeconds, MAX_MEMORY_SECONDS);
   }
 }
 

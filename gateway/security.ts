@@ -51,11 +51,16 @@ const ROLE_OF_CHANNEL: Readonly<Record<Channel, PortRole>> = { source: 'source',
 
 export class GatewaySecurity implements GatewaySecurityApi {
   readonly connections: ConnectionTracker;
-  readonly #o: GatewaySecurityOptions;
+  #o: GatewaySecurityOptions;
   readonly #refusals = new RefusalLog();
   readonly #bans: OperatorBans;
   readonly #blocks = new Map<string, Block>();
   #cert: { pem: string; info: ReturnType<typeof certificateInfo> } | null = null;
+
+  /** A reload: blocks after this close (or leave) connections; listener addresses show cut (or whole). */
+  reconfigure(settings: Pick<GatewaySecurityOptions, 'closeOnBan' | 'anonymizeIps'>): void {
+    this.#o = { ...this.#o, closeOnBan: settings.closeOnBan, anonymizeIps: settings.anonymizeIps };
+  }
 
   constructor(o: GatewaySecurityOptions) {
     this.#o = o;

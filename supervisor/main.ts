@@ -350,6 +350,13 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
         components.delete('relay');
       }
     }
+    if (plan.gateway === 'live') {
+      // Refused (an htpasswd file unreadable): the gateway keeps its settings and the report says so.
+      await components
+        .get('gateway')
+        ?.request('reload', { config: next })
+        .catch((e: unknown) => plan.notes.push(`gateway: reload refused, its settings stay: ${(e as Error).message}`));
+    }
     if (plan.gateway === 'restart') {
       const g = components.get('gateway')!;
       g.spec = gatewaySpec();

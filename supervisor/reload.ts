@@ -26,7 +26,30 @@ export interface ReloadPlan {
  */
 const RELAY_RESTART_KEYS = ['host', 'port', 'auth', 'relays', 'master', 'shoutcast', 'hls'] as const;
 
+/**
+ * Gateway keys the running gateway swaps itself (gateway/server/live-settings.ts): listener
+ * authentication, keys, limits, credential thresholds, privacy. The rest (listener, source,
+ * admin, tls, upstream, upstreamAuth) is bound at start; of rateLimit, the store and its Redis
+ * URL are (the limiter's client), the rest is live.
+ */
+const GATEWAY_LIVE_KEYS: ReadonlySet<string> = new Set(['mounts', 'tokens', 'limits', 'privacy', 'rateLimit']);
+
 const changed = (a: unknown, b: unknown): boolean => !isDeepStrictEqual(a, b);
+
+/** The changed gateway keys, as key paths, split into what the gateway applies live and what restarts it. */
+function gatewayChanges(old: Config['gateway'], next: Config['gateway']): { live: string[]; restart: string[] } {
+  const live: string[] = [];
+  const restart: string[] = [];
+  for (const k of Object.keys(next) as (keyof Config['gateway'])[]) {
+    if (!changed(old[k], next[k])) continue;
+    if (k === 'rateLimit') {
+      const bound = (['store', 'redis'] as const).filter((r) => changed(old.rateLimit[r], next.rateLimit[r]));
+      restart.push(...bound.map((r) => `gateway.rateLimit.${r}`));
+      if (changed({ ...old.rateLimit, store: null, redis: null }, { ...next.rateLimit, store: null, redis: null })) live.push('gateway.rateLimit');
+    } else (GATEWAY_LIVE_KEYS.has(k) ? live : restart).push(`gateway.${k}`);
+  }
+  return { live, restart };
+}
 
 export function planReload(old: Config, next: Config): ReloadPlan {
   const notes: string[] = [];
@@ -53,12 +76,16 @@ export function planReload(old: Config, next: Config): ReloadPlan {
     notes.push(useRelay ? 'relay: started (supervisor.useRelay is now true)' : 'relay: stopped (supervisor.useRelay is now false)');
   }
 
-  const gatewayKeys = Object.keys(next.gateway).filter((k) => changed(old.gateway[k as keyof Config['gateway']], next.gateway[k as keyof Config['gateway']]));
+  const gatewayKeys = gatewayChanges(old.gateway, next.gateway);
+  const why = [...gatewayKeys.restart, ...(stateMoved ? ['stateDir'] : []), ...(useRelayChanged ? ['supervisor.useRelay'] : []), ...(relay === 'restart' && changed(old.relay.port, next.relay.port) ? ['relay.port'] : [])];
   let gateway: Treatment = 'unchanged';
-  if (gatewayKeys.length > 0 || stateMoved || useRelayChanged || (relay === 'restart' && changed(old.relay.port, next.relay.port))) {
+  if (why.length > 0) {
+    // A restart starts from the new file, so the live keys come with it.
     gateway = 'restart';
-    const why = [...gatewayKeys.map((k) => `gateway.${k}`), ...(stateMoved ? ['stateDir'] : []), ...(useRelayChanged ? ['supervisor.useRelay'] : []), ...(relay === 'restart' && changed(old.relay.port, next.relay.port) ? ['relay.port'] : [])];
     notes.push(`gateway: restart (${why.join(', ')} changed)`);
+  } else if (gatewayKeys.live.length > 0) {
+    gateway = 'live';
+    notes.push(`gateway: ${gatewayKeys.live.join(', ')} applied live, no connection dropped`);
   }
 
   const before = new Map(old.supervisor.components.map((c) => [c.name, c]));

@@ -73,19 +73,24 @@ export interface BanEvent {
   readonly closed: number;
 }
 
+/**
+ * The ports read the fields a reload swaps (live-settings.ts) from here at every request, never
+ * keeping a copy: that is how new settings reach the next request without closing a socket.
+ */
 export interface GatewayContext {
   readonly policy: Policy;
   readonly limiter: CredentialLimiter;
-  /** Per-mount listener authentication (listener-auth.ts). */
-  readonly listenerAuth: ListenerAuth;
+  /** Per-mount listener authentication (listener-auth.ts); swapped by a reload. */
+  listenerAuth: ListenerAuth;
   readonly upstream: Upstream;
-  readonly limits: HeadLimits;
+  /** Swapped by a reload. */
+  limits: HeadLimits;
   readonly clock: NowClock;
   readonly events: EventEmitter<GatewayEvents>;
   /** Per-address caps of the listener ports (listener-caps.ts); none when absent. */
   readonly caps?: ListenerCaps;
   /** How a listener's address is passed on upstream (gateway.privacy.anonymizeIps); unchanged when absent. */
-  readonly showListenerIp?: (ip: string) => string;
+  showListenerIp?: (ip: string) => string;
 }
 
 /** Records a refusal and returns the reference its response must carry. */

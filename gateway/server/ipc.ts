@@ -1,13 +1,17 @@
 // The gateway's side of the supervisor's IPC channel (supervisor/ipc-protocol.ts): `ready` with
 // the ports it actually bound, then pings, the security view and its edge's listeners for the
-// dashboard, and the operator's ban, unban and kick.
+// dashboard, the operator's ban, unban and kick, and live reloads.
+import type { Config } from '../../config/schema.ts';
 import type { GatewaySecurityApi } from '../../supervisor/contract.ts';
 import { ChildError, sendReady, serveRequests } from '../../supervisor/ipc-protocol.ts';
 import type { MountRegistry } from '../../relay/mount-registry.ts';
 import type { RunningGateway } from './start.ts';
 
-/** Does nothing unless the gateway runs under `icegate start` (an IPC channel exists). */
-export function serveSupervisor(gateway: RunningGateway): void {
+/**
+ * Does nothing unless the gateway runs under `icegate start` (an IPC channel exists).
+ * `prepare`: what the start did to the loaded config (relative paths resolved) before using it.
+ */
+export function serveSupervisor(gateway: RunningGateway, prepare: (config: Config) => Config = (c) => c): void {
   if (process.send === undefined) return;
   const security = (gateway as { security?: GatewaySecurityApi }).security ?? null;
   // The edge serves the listeners itself (one pull per mount upstream); its registry is where they are.
@@ -46,6 +50,13 @@ export function serveSupervisor(gateway: RunningGateway): void {
       case 'unban': {
         if (!(await needSecurity().unban(String(params.ip)))) throw new ChildError('not-banned', `${String(params.ip)} was not banned`);
         return `${String(params.ip)} unbanned`;
+      }
+      case 'reload': {
+        // Live keys only (live-settings.ts); the supervisor restarts the gateway for the others.
+        await gateway.reload(prepare(params.config as Config)).catch((err: unknown) => {
+          throw new ChildError('reload-refused', `gateway settings unchanged: ${(err as Error).message}`);
+        });
+        return 'gateway settings applied';
       }
       default:
         throw new ChildError('not-found', `the gateway has no ${method}`);

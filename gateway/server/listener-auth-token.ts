@@ -22,16 +22,18 @@ const REASONS: Readonly<Record<Exclude<TokenVerdict['kind'], 'ok'>, string>> = {
 export class TokenCheck {
   readonly #keys: Readonly<Record<string, string>>;
   readonly #revocations: RevocationList;
-  readonly #uses = new ConcurrentCounter();
+  readonly #uses: ConcurrentCounter;
   #tokens: StreamTokens;
   #revoked: ReadonlySet<string> | null = null;
 
-  /** `keys`: gateway.tokens.keys, non-empty. */
+  /** `keys`: gateway.tokens.keys, non-empty. `uses`: the open streams per link, kept across a reload. */
   constructor(
     keys: Readonly<Record<string, string>>,
     revocations: RevocationList,
     private readonly deps: AuthDeps,
+    uses = new ConcurrentCounter(),
   ) {
+    this.#uses = uses;
     this.#keys = keys;
     this.#revocations = revocations;
     this.#tokens = new StreamTokens(keys);

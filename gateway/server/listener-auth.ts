@@ -5,6 +5,7 @@
 // check: the upstream never sees them (listener-port.ts drops Authorization, decide.ts the token).
 import { isAbsolute, resolve } from 'node:path';
 import type { Config, GatewayConfig, ListenerAuthConfig } from '../../config/schema.ts';
+import { ConcurrentCounter } from '../connection-limits.ts';
 import { HtpasswdStore } from '../htpasswd-file.ts';
 import { checkHtpasswd } from './listener-auth-basic.ts';
 import { RevocationList, revocationsPath } from './listener-auth-revocations.ts';
@@ -19,6 +20,8 @@ export interface ListenerAuthOptions {
   /** Where the revocation list of stream links lives. */
   readonly stateDir: string;
   readonly deps: AuthDeps;
+  /** The open streams per stream link; a reload passes the running one on so maxUses still counts them. */
+  readonly tokenUses?: ConcurrentCounter;
 }
 
 export class ListenerAuth {
@@ -27,13 +30,15 @@ export class ListenerAuth {
   readonly #htpasswd: ReadonlyMap<string, HtpasswdStore>;
   readonly #webhooks: ReadonlyMap<string, WebhookCheck>;
   readonly #deps: AuthDeps;
+  readonly tokenUses: ConcurrentCounter;
 
   private constructor(o: ListenerAuthOptions, htpasswd: Map<string, HtpasswdStore>) {
     const { deps } = o;
     this.#mounts = o.gateway.mounts;
     const keys = o.gateway.tokens.keys;
     const revocations = new RevocationList(revocationsPath(o.stateDir), (message) => deps.events.emit('auth-file-error', { file: revocationsPath(o.stateDir), message }));
-    this.#tokens = Object.keys(keys).length === 0 ? null : new TokenCheck(keys, revocations, deps);
+    this.tokenUses = o.tokenUses ?? new ConcurrentCounter();
+    this.#tokens = Object.keys(keys).length === 0 ? null : new TokenCheck(keys, revocations, deps, this.tokenUses);
     this.#htpasswd = htpasswd;
     const webhooks = new Map<string, WebhookCheck>();
     for (const [mount, m] of Object.entries(this.#mounts)) if (m.auth === 'webhook' && m.webhook) webhooks.set(mount, new WebhookCheck(m.webhook, o.server, deps));
@@ -46,7 +51,11 @@ export class ListenerAuth {
     const stores = new Map<string, HtpasswdStore>();
     for (const m of Object.values(o.gateway.mounts)) {
       if (m.auth !== 'htpasswd' || m.htpasswd === null || stores.has(m.htpasswd)) continue;
-      const store = await HtpasswdStore.open(m.htpasswd);
+      const store = await HtpasswdStore.open(m.htpasswd).catch((err: unknown) => {
+        // A file after the first failed: close the ones already open, nothing is left watching.
+        for (const s of stores.values()) s.close();
+        throw err;
+      });
       store.on('reloadFailed', (err) => o.deps.events.emit('auth-file-error', { file: store.file, message: err.message }));
       stores.set(m.htpasswd, store);
     }

@@ -21,16 +21,26 @@ export type CapVerdict = { readonly ok: true } | { readonly ok: false; readonly 
 const OK: CapVerdict = { ok: true };
 
 export class ListenerCaps {
-  readonly #rate: ConnectionRate | null;
+  #limits: ListenerCapLimits;
+  #rate: ConnectionRate | null = null;
+  readonly #clock: NowClock;
   readonly #streams = new ConcurrentCounter();
   readonly #verdicts = new WeakMap<Socket, RateVerdict>();
 
-  constructor(
-    private readonly limits: ListenerCapLimits,
-    clock: NowClock,
-  ) {
+  constructor(limits: ListenerCapLimits, clock: NowClock) {
+    this.#clock = clock;
+    this.#limits = limits;
+    this.reconfigure(limits, true);
+  }
+
+  /**
+   * New limits for the next connections and streams (a reload). Open streams keep their leases
+   * and count against the new streamsPerAddress; a changed rate starts with full buckets.
+   */
+  reconfigure(limits: ListenerCapLimits, initial = false): void {
     const n = limits.connectionsPerMinute;
-    this.#rate = n === null ? null : new ConnectionRate({ perSecond: n / 60, burst: n }, clock);
+    if (initial || n !== this.#limits.connectionsPerMinute) this.#rate = n === null ? null : new ConnectionRate({ perSecond: n / 60, burst: n }, this.#clock);
+    this.#limits = limits;
   }
 
   /** The connection rate, taken once per connection; every request on a refused one is refused. */
@@ -44,7 +54,7 @@ export class ListenerCaps {
 
   /** A stream for `ip`, held until the request's connection closes. */
   stream(req: http.IncomingMessage, ip: string): CapVerdict {
-    const limit = this.limits.streamsPerAddress;
+    const limit = this.#limits.streamsPerAddress;
     if (limit === null) return OK;
     const lease = this.#streams.acquireForAddress(ip, limit);
     if (!lease) return { ok: false, code: 'GW_TOO_MANY_STREAMS', reason: 'the address holds gateway.limits.streamsPerAddress streams' };

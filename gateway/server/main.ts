@@ -35,8 +35,13 @@ export async function runGateway(o: RunGatewayOptions): Promise<void> {
   process.once('SIGTERM', stop);
   for (const file of gateway.generated) process.stdout.write(`generated ${file} (and its key beside it)\n`);
   process.stdout.write(banner(config, gateway));
-  logEvents(gateway.events, consoleWriter, { anonymizeIps: config.gateway.privacy.anonymizeIps });
-  serveSupervisor(gateway);
+  // Read at each line: a reload may turn gateway.privacy.anonymizeIps on or off.
+  logEvents(gateway.events, consoleWriter, {
+    get anonymizeIps() {
+      return gateway.config().gateway.privacy.anonymizeIps;
+    },
+  });
+  serveSupervisor(gateway, (next) => withListenerAuthPaths(next, baseDir));
 }
 
 /** Relative certificate paths mean: next to the config file, like stateDir. */

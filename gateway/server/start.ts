@@ -23,6 +23,7 @@ import { upstreamCredentials } from './upstream-auth.ts';
 import { createForwarder } from './forward.ts';
 import { ListenerAuth } from './listener-auth.ts';
 import { ListenerCaps } from './listener-caps.ts';
+import { headLimits, LiveSettings } from './live-settings.ts';
 import { createListenerServer, createListenerTlsServer } from './listener-port.ts';
 import { createPlainSourceServer, createSourceServer } from './source-port.ts';
 import { TlsContext } from './tls-context.ts';
@@ -68,6 +69,14 @@ export interface RunningGateway {
   readonly generated: readonly string[];
   /** Refusals, bans and the certificate for the supervisor; the operator's ban and unban. */
   readonly security: GatewaySecurity;
+  /**
+   * Applies gateway.mounts, tokens, limits, the rateLimit thresholds and privacy of `config`
+   * without closing a socket (live-settings.ts); other keys need a restart and are left as they
+   * are. Rejects, changing nothing, when an htpasswd file cannot be read.
+   */
+  reload(config: Config): Promise<void>;
+  /** The configuration in force (the start's, with the live keys of the last reload). */
+  config(): Config;
   close(): Promise<void>;
 }
 
@@ -97,7 +106,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     limiter,
     listenerAuth,
     upstream: parseUpstream(g.upstream),
-    limits: { headerTimeoutMs: g.limits.headerTimeout * 1000, maxHeaderBytes: g.limits.maxHeaderBytes, maxHeaders: g.limits.maxHeaders },
+    limits: headLimits(g.limits),
     clock,
     events,
     // Rates are measured on the monotonic clock: a wall clock stepped by NTP must not refill or drain them.
@@ -147,8 +156,10 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   tls.attach(admin, ca !== null);
 
   const want = { ...portsOf(o.config), ...o.ports };
+  const listenerPlain = createListenerServer(ctx, forwarder, edge);
+  const live = new LiveSettings({ ctx, security, stateDir, deps: { limiter, clock, events }, servers: [listenerPlain, listenerTls, admin] }, o.config);
   const plan: [keyof GatewayPorts, Server, number | null, string][] = [
-    ['listener', createListenerServer(ctx, forwarder, edge), want.listener, o.host ?? g.listener.host],
+    ['listener', listenerPlain, want.listener, o.host ?? g.listener.host],
     ['listenerTls', listenerTls, want.listenerTls, o.host ?? g.listener.host],
     ['source', sourceTls, want.source, o.host ?? g.source.host],
     ['sourcePlain', createPlainSourceServer(ctx), want.sourcePlain, o.host ?? g.source.plainHost],
@@ -161,7 +172,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     reporter?.close();
     edge.close();
     tls.close();
-    listenerAuth.close();
+    ctx.listenerAuth.close();
     security.close();
     store.close();
     await Promise.all([...bound.values()].map((b) => b.close()));
@@ -194,6 +205,8 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     channel: { gateway: gatewayId, state: () => reporter?.state ?? 'off' },
     security,
     generated,
+    reload: (config) => live.apply(config),
+    config: () => live.current,
     close: closeAll,
   };
 }

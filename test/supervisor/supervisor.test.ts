@@ -168,6 +168,8 @@ test.serial('a crash-looping component backs off with growing delays; a missing 
 test.serial('control API: snapshot, event stream, errors, component actions, bans, read-only', async (t) => {
   const s = (await call(sv.socketPath, 'GET', '/v1/state')).body as StateSnapshot;
   t.deepEqual(s.components.map((c) => c.name), ['relay', 'gateway', 'crashy', 'missing']);
+  // CPU and memory per component, summed over its process group (a Node process is tens of MB).
+  await until(() => (comp('relay').rssBytes ?? 0) > 10_000_000 && comp('relay').cpuPercent !== null && (comp('gateway').rssBytes ?? 0) > 10_000_000, 5000, 'component CPU and RSS sampled');
   t.is(s.supervisor.configFile, file);
 
   // SSE: a snapshot at once, then another after a change.
