@@ -52,7 +52,8 @@ test('a stream that stops sending is dropped after the idle limit and reopened',
   const lost = await eventually(() => connections.find((c) => c.state === 'disconnected'), 'the idle stream to be dropped');
   t.deepEqual(lost, { state: 'disconnected', reason: 'no data from the supervisor', attempts: 1 });
   await eventually(() => connections.at(-1)?.state === 'connected', 'the stream to be reopened');
-  t.pass();
+  t.true(connections.indexOf(lost) < connections.length - 1, 'reconnected after the drop');
+  t.is(connections.at(-1)?.state, 'connected');
 });
 
 test('reads: state, listeners of a mount (URL-encoded), logs of a component', async (t) => {

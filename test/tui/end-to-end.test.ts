@@ -86,5 +86,7 @@ run('a live mount, its listener count changing, and a restart after kill -9, on 
     const row = s.split('\n').find((l) => l.startsWith(' gateway') || l.startsWith('>gateway')) ?? '';
     return /gateway +running +\d+ .* 1 .*killed by SIGKILL/.test(row) && !row.includes(` ${before} `);
   }, 20_000);
-  t.pass();
+  t.not(comp('gateway').pid, before);
+  t.true(comp('gateway').restarts >= 1);
+  t.regex(screen, /killed by SIGKILL/);
 });
