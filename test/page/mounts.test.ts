@@ -8,14 +8,9 @@ import { loadPageAssets } from '../../relay/page/assets.ts';
 import { assetName, isPagePath } from '../../relay/page/path.ts';
 import { isReservedPath } from '../../relay/reserved-paths.ts';
 import { targetOf } from '../../policies/classify.ts';
+import { idleMountStats } from '../helpers/mount-stats.ts';
 
-function stats(mount: string, o: Partial<MountStats> = {}): MountStats {
-  return {
-    mount, live: false, hidden: false, public: true, contentType: null, codec: null, sourceKind: null, sourceIp: null, userAgent: null,
-    description: { extra: {} }, audioInfo: {}, title: '', artist: '', streamStart: null, listeners: 0, listenerPeak: 0, maxListeners: -1,
-    slowListeners: 0, bytesRead: 0, bytesSent: 0, sourceReconnects: 0, fallbackMount: null, ...o,
-  };
-}
+const stats = (mount: string, o: Partial<MountStats> = {}): MountStats => idleMountStats(mount, { public: true, ...o });
 
 const ALL = [stats('/z.mp3', { live: true }), stats('/hidden.mp3', { hidden: true, live: true }), stats('/a.aac'), stats('/b/c.ogg', { hidden: true })];
 

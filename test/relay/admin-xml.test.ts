@@ -10,6 +10,7 @@ import {
   updateMetadataDocument,
 } from '../../relay/admin/documents.ts';
 import type { ListenerStats, MountStats } from '../../relay/contracts.ts';
+import { liveMountStats } from '../helpers/mount-stats.ts';
 
 const escapes = test.macro({
   exec(t, input: string, expected: string) {
@@ -54,33 +55,7 @@ test('xmlDocument: declaration, newline, root on one line, newline', (t) => {
 
 const NOW = Date.UTC(2026, 10, 20, 22, 30, 0);
 
-function mount(name: string, over: Partial<MountStats> = {}): MountStats {
-  return {
-    mount: name,
-    live: true,
-    hidden: false,
-    public: false,
-    contentType: 'audio/mpeg',
-    codec: 'mp3',
-    sourceKind: 'source',
-    sourceIp: '127.0.0.1',
-    userAgent: 'Lavf/58.24.100',
-    description: { extra: {} },
-    audioInfo: {},
-    title: '',
-    artist: '',
-    streamStart: NOW - 90_500,
-    listeners: 0,
-    listenerPeak: 0,
-    maxListeners: -1,
-    slowListeners: 0,
-    bytesRead: 0,
-    bytesSent: 0,
-    sourceReconnects: 0,
-    fallbackMount: null,
-    ...over,
-  };
-}
+const mount = (name: string, over: Partial<MountStats> = {}): MountStats => liveMountStats(name, { streamStart: NOW - 90_500, ...over });
 
 test('listmounts: live mounts in byte order, Icecast element names', (t) => {
   const mounts = [mount('/b.mp3', { listeners: 2, fallbackMount: '/a.mp3' }), mount('/a.mp3'), mount('/idle', { live: false, streamStart: null })];

@@ -4,38 +4,22 @@ import { globalStats, iceStats, icecastIsoTime, icecastTime, sourceFields, type 
 import { jsonValue, statusJson } from '../../relay/status/status-json.ts';
 import { statusHtml } from '../../relay/status/status-html.ts';
 import type { MountStats } from '../../relay/contracts.ts';
+import { liveMountStats } from '../helpers/mount-stats.ts';
 
 const START = Date.UTC(2026, 10, 20, 22, 22, 7);
 const SERVER: ServerInfo = { hostname: 'radio.example', location: 'Testlab', admin: 'ops@example.org', startedAt: START };
 const url = (m: string): string => `https://radio.example${m}`;
 
-function mount(name: string, over: Partial<MountStats> = {}): MountStats {
-  return {
-    mount: name,
-    live: true,
-    hidden: false,
-    public: false,
-    contentType: 'audio/mpeg',
-    codec: 'mp3',
-    sourceKind: 'source',
-    sourceIp: '127.0.0.1',
-    userAgent: 'Lavf/58.24.100',
+const mount = (name: string, over: Partial<MountStats> = {}): MountStats =>
+  liveMountStats(name, {
     description: { name: 'Test Radio', description: 'A test', genre: 'Rock', extra: {} },
-    audioInfo: {},
-    title: '',
-    artist: '',
     streamStart: Date.UTC(2026, 10, 20, 22, 22, 28),
     listeners: 1,
     listenerPeak: 2,
-    maxListeners: -1,
-    slowListeners: 0,
     bytesRead: 237568,
     bytesSent: 234298,
-    sourceReconnects: 0,
-    fallbackMount: null,
     ...over,
-  };
-}
+  });
 
 test('Icecast time formats, in UTC', (t) => {
   t.is(icecastTime(START), 'Fri, 20 Nov 2026 22:22:07 +0000');
