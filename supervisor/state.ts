@@ -14,8 +14,7 @@ export interface RelayReport {
 /** What the gateway answers to `snapshot`. */
 export interface GatewayReport {
   security: SecurityView | null;
-  /** Listeners its edge serves, per mount, and bytes sent to them. */
-  listeners: Record<string, number>;
+  /** Bytes its edge sent to listeners, per mount (the relay counts the listeners themselves). */
   bytesSent: Record<string, number>;
 }
 

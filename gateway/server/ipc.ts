@@ -1,10 +1,10 @@
 // The gateway's side of the supervisor's IPC channel (supervisor/ipc-protocol.ts): `ready` with
-// the ports it actually bound, then pings, the security view and its edge's listeners for the
-// dashboard, the operator's ban, unban and kick, and live reloads.
+// the ports it actually bound, then pings, the security view and the bytes its edge sent for the
+// dashboard, the operator's ban and unban, and live reloads. Listeners are listed and kicked
+// through the relay, which the edge reports every one of them to (relay/edge/).
 import type { Config } from '../../config/schema.ts';
 import type { GatewaySecurityApi } from '../../supervisor/contract.ts';
 import { ChildError, sendReady, serveRequests } from '../../supervisor/ipc-protocol.ts';
-import type { MountRegistry } from '../../relay/mount-registry.ts';
 import type { RunningGateway } from './start.ts';
 
 /**
@@ -14,8 +14,6 @@ import type { RunningGateway } from './start.ts';
 export function serveSupervisor(gateway: RunningGateway, prepare: (config: Config) => Config = (c) => c): void {
   if (process.send === undefined) return;
   const security = (gateway as { security?: GatewaySecurityApi }).security ?? null;
-  // The edge serves the listeners itself (one pull per mount upstream); its registry is where they are.
-  const registry = (gateway.edge as { registry?: MountRegistry }).registry ?? null;
   const needSecurity = (): GatewaySecurityApi => {
     if (security === null) throw new ChildError('unavailable', 'this gateway has no security view');
     return security;
@@ -28,20 +26,8 @@ export function serveSupervisor(gateway: RunningGateway, prepare: (config: Confi
         const edge = gateway.edge.stats();
         return {
           security: security?.view() ?? null,
-          listeners: Object.fromEntries(edge.mounts.map((m) => [m.mount.mount, m.listeners.length])),
           bytesSent: Object.fromEntries(edge.mounts.map((m) => [m.mount.mount, m.mount.bytesSent])),
         };
-      }
-      case 'listeners': {
-        const found = gateway.edge.stats().mounts.find((m) => m.mount.mount === params.mount);
-        return found?.listeners ?? [];
-      }
-      case 'kick': {
-        const mount = typeof params.mount === 'string' ? registry?.get(params.mount) : undefined;
-        const listener = mount ? [...mount.listeners].find((l) => l.id === params.id) : undefined;
-        if (!mount || !listener) throw new ChildError('unknown-listener', `no listener ${String(params.id)} on ${String(params.mount)}`);
-        mount.removeListener(listener, 'killed');
-        return `listener ${listener.id} removed from ${mount.name}`;
       }
       case 'ban': {
         await needSecurity().ban(String(params.ip), typeof params.seconds === 'number' ? params.seconds : null, 'operator');
