@@ -3,7 +3,7 @@
 // ports as JSON once listening on 127.0.0.1; stops on SIGTERM.
 import { parseArgs } from 'node:util';
 import { configSchema } from '../config/schema.ts';
-import { startGateway } from '../gateway/server/start.ts';
+import { startGateway } from '../gateway/start.ts';
 
 const { values } = parseArgs({
   options: {

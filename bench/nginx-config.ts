@@ -2,7 +2,7 @@
 // operators put it there (research gateway.md §1.2): proxy_buffering off, HTTP/1.1 upstream,
 // long read timeout; the gateway's TLS profile (Mozilla intermediate) and certificate; every
 // path (pid, logs, temp files) inside one temporary directory (pure).
-import { INTERMEDIATE_CIPHERS } from '../gateway/server/tls-options.ts';
+import { INTERMEDIATE_CIPHERS } from '../gateway/tls/options.ts';
 
 export interface NginxConfigOptions {
   /** The TLS listener port on 127.0.0.1. */

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { createSelfSignedServerCert } from '../gateway/certs.ts';
+import { createSelfSignedServerCert } from '../gateway/tls/certs.ts';
 import { startTlsSource } from '../test/helpers/tls-source.ts';
 import { nginxConfig } from './nginx-config.ts';
 import { descendants } from './proc.ts';

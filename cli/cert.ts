@@ -3,9 +3,9 @@
 // private CA, and admin client certificates issued by it (gateway/certs.ts, tls-files.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { certificateInfo } from '../gateway/cert-info.ts';
-import { createCa, createSelfSignedServerCert, issueClientCert, toPkcs12 } from '../gateway/certs.ts';
-import { adminCaPaths, ensureAdminCa, readPair, selfSignedPaths, tlsDir, writePair } from '../gateway/server/tls-files.ts';
+import { certificateInfo } from '../gateway/tls/cert-info.ts';
+import { createCa, createSelfSignedServerCert, issueClientCert, toPkcs12 } from '../gateway/tls/certs.ts';
+import { adminCaPaths, ensureAdminCa, readPair, selfSignedPaths, tlsDir, writePair } from '../gateway/tls/files.ts';
 import { UsageError, type Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';
 import { strictArgs, wholeNumber } from './strict-args.ts';

@@ -19,8 +19,8 @@ export const gatewayCommand: Command = {
   async run(args, io) {
     const loaded = await configForCommand(args, io, this.help);
     if (typeof loaded === 'number') return loaded;
-    const { runGateway } = await import('../gateway/server/main.ts');
-    const { CertificateError } = await import('../gateway/cert-info.ts');
+    const { runGateway } = await import('../gateway/main.ts');
+    const { CertificateError } = await import('../gateway/tls/cert-info.ts');
     try {
       await runGateway({ config: loaded.config, configPath: loaded.path });
     } catch (error) {

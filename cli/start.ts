@@ -42,7 +42,7 @@ export const startCommand: Command = {
       return 1;
     }
     if (config.gateway.tls.cert === null) {
-      const { ensureServerCertificate } = await import('../gateway/server/tls-files.ts');
+      const { ensureServerCertificate } = await import('../gateway/tls/files.ts');
       const cert = await ensureServerCertificate(config.gateway.tls, config.stateDir);
       if (cert.generated) io.out(`generated a self-signed certificate: ${cert.paths.cert} (and its key beside it)`);
     }

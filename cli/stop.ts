@@ -1,6 +1,6 @@
 // `icegate stop`, `icegate reload`, `icegate status [--json]`: requests to a running
 // `icegate start` over its control socket.
-import type { ActionResult, StateSnapshot } from '../supervisor/contract.ts';
+import type { ActionResult, StateSnapshot } from '../contracts/control-api.ts';
 import { socketPath } from '../supervisor/paths.ts';
 import type { Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';

@@ -1,8 +1,8 @@
 // `icegate token`: mint a signed stream link with the newest key of gateway.tokens.keys, or
 // revoke one by its id (<stateDir>/revoked-tokens.txt, which the gateway reads on each use).
 import { randomBytes } from 'node:crypto';
-import { revocationsPath, revokeInFile, isTokenId } from '../gateway/server/listener-auth-revocations.ts';
-import { StreamTokens, tokenPath } from '../gateway/tokens.ts';
+import { revocationsPath, revokeInFile, isTokenId } from '../gateway/listener-auth/revocations.ts';
+import { StreamTokens, tokenPath } from '../policies/tokens.ts';
 import { isMount } from '../policies/classify.ts';
 import { UsageError, type Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';

@@ -4,8 +4,8 @@
 // RFC 6177). The result is still an address, so the relay reads it like any other client address;
 // limits and bans go on keying on the real one, in memory only.
 import { isIP } from 'node:net';
-import { plainAddress } from '../relay/client-ip.ts';
-import { expandIpv6 } from './ip-key.ts';
+import { plainAddress } from '../stream/client-ip.ts';
+import { expandIpv6 } from './limits/ip-key.ts';
 
 /**
  * "203.0.113.7" → "203.0.113.0"; "2001:db8:1:2::7" → "2001:db8:1::"; "::ffff:203.0.113.7" →

@@ -4,7 +4,7 @@
 // exactly once (relay/request-path.ts), refuses whatever two parsers could read differently, and
 // forwards the re-encoded canonical path, never the raw one: /%2561dmin/stats reaches upstream as
 // /%2561dmin/stats, which it decodes to the harmless /%61dmin/stats.
-import { canonicalPath } from '../relay/request-path.ts';
+import { canonicalPath } from '../stream/paths/request.ts';
 import { deny } from './decision.ts';
 import type { Deny } from './types.ts';
 

@@ -2,9 +2,9 @@
 // port's role may do it. Paths the relay reserves are recognised in any letter case, so that
 // /ADMIN/stats, /Admin;x and /admin.xsl count as admin-like and are never taken for a mount.
 import { mountName } from '../config/schema.ts';
-import { PLAYLIST_SUFFIX, type PlaylistKind } from '../relay/playlists.ts';
-import { HLS_FILE, HLS_PREFIX } from '../relay/hls/path.ts';
-import { assetName, ASSETS_PREFIX } from '../relay/page/path.ts';
+import { PLAYLIST_SUFFIX, type PlaylistKind } from '../stream/paths/playlist.ts';
+import { HLS_FILE, HLS_PREFIX } from '../stream/paths/hls.ts';
+import { assetName, ASSETS_PREFIX } from '../stream/paths/page.ts';
 
 /**
  * push: PUT or SOURCE in any case (Icecast matches methods with strcasecmp, research gateway.md

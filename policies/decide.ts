@@ -1,7 +1,7 @@
 // From a request as it arrived to a decision and the target to forward: canonicalise, take a
 // signed-link token off a listener path, classify, evaluate. Still pure; the token itself is
-// verified by the caller (gateway/tokens.ts), against the mount of the allow decision.
-import { splitTokenPath } from '../gateway/tokens.ts';
+// verified by the caller (policies/tokens.ts), against the mount of the allow decision.
+import { splitTokenPath } from './tokens.ts';
 import { canonicalTarget, encodePath } from './canonical.ts';
 import { deny } from './decision.ts';
 import { evaluate, mountOf, type Policy } from './evaluate.ts';
@@ -30,7 +30,7 @@ export interface Decided {
 /**
  * What a signed link opens: its mount's stream, playlists and HLS, and the listening page (with
  * its files and the public status it polls) showing that mount alone. The gateway verifies the
- * token for every one of them, the page included (gateway/server/listener-auth-gate.ts).
+ * token for every one of them, the page included (gateway/listener-auth/gate.ts).
  */
 const TOKEN_ROUTES = new Set(['stream', 'playlist', 'hls', 'page', 'status']);
 

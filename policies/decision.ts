@@ -1,5 +1,5 @@
 // Constructors for decisions, so a refusal always carries its catalogue status.
-import { GW_ERRORS, type GatewayErrorCode } from '../gateway/errors.ts';
+import { GW_ERRORS, type GatewayErrorCode } from './errors.ts';
 import type { Allow, Deny, Route } from './types.ts';
 
 export function deny(code: GatewayErrorCode, reason: string): Deny {

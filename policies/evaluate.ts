@@ -3,7 +3,7 @@
 // mount on Icecast 2.4.4 (killsource, listclients: research gateway.md §0.4), so the source port
 // forwards exactly one admin command, /admin/metadata, plus /admin.cgi when enabled.
 import { isIP } from 'node:net';
-import { plainAddress } from '../relay/client-ip.ts';
+import { plainAddress } from '../stream/client-ip.ts';
 import { classify, isMount, targetOf, type Target, type Verb } from './classify.ts';
 import { allow, deny } from './decision.ts';
 import { PORT_ROLES, type Decision, type PolicyRequest } from './types.ts';

@@ -1,8 +1,8 @@
 // Body framing as a decision. Two parsers that disagree on where a body ends see two different
-// requests (request smuggling, research gateway.md §8.1), so any framing relay/request-head.ts
+// requests (request smuggling, research gateway.md §8.1), so any framing stream/request-head.ts
 // calls ambiguous is refused, and requests that carry no body by nature must not announce one.
-import { headerFields } from '../relay/header-lines.ts';
-import { bodyFraming, type BodyFraming, type Protocol, type RequestHead } from '../relay/request-head.ts';
+import { headerFields } from '../stream/header-lines.ts';
+import { bodyFraming, type BodyFraming, type Protocol, type RequestHead } from '../stream/request-head.ts';
 import { verbOf } from './classify.ts';
 import { deny } from './decision.ts';
 import type { Deny } from './types.ts';

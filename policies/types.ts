@@ -1,6 +1,6 @@
 // The policy engine's vocabulary. A PolicyRequest describes a request without any socket or
 // Node type in it, so every decision can be computed (and tested) as a pure function.
-import type { GatewayErrorCode } from '../gateway/errors.ts';
+import type { GatewayErrorCode } from './errors.ts';
 
 /** Each role has its own port (DESIGN.md): sources push, listeners play, the operator administers. */
 export type PortRole = 'source' | 'listener' | 'admin';

@@ -1,7 +1,7 @@
 // The README's error table, rendered from the catalogue so the two cannot drift apart
 // (test/relay/errors-doc.test.ts compares them; `npm run docs:errors` rewrites the README).
-import { RELAY_ERRORS, RELAY_ERROR_CODES } from './errors.ts';
-import { REASON_PHRASES } from './responses.ts';
+import { RELAY_ERRORS, RELAY_ERROR_CODES } from '../stream/errors.ts';
+import { REASON_PHRASES } from '../stream/responses.ts';
 
 export const ERRORS_START = '<!-- errors:start -->';
 export const ERRORS_END = '<!-- errors:end -->';

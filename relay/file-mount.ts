@@ -3,11 +3,11 @@
 // of silence. Icecast 2.4.4 serves file fallbacks unpaced (research icecast.md §2.7); here they are
 // paced against the clock like a live source, so players neither overflow nor starve.
 import { readFile, stat } from 'node:fs/promises';
-import type { SourceInfo } from './contracts.ts';
-import type { Clock, Timer } from './clock.ts';
-import type { RelayContext } from './context.ts';
-import type { RelayLog } from './log.ts';
-import type { SourceHandle } from './mount.ts';
+import type { SourceInfo } from '../stream/types.ts';
+import type { Clock, Timer } from '../stream/clock.ts';
+import type { RelayContext } from '../stream/context.ts';
+import type { RelayLog } from '../stream/log.ts';
+import type { SourceHandle } from '../stream/mount.ts';
 import { FilePacer } from './file-pacer.ts';
 import { mp3Frames } from './mp3-frames.ts';
 

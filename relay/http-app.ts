@@ -2,15 +2,15 @@
 // and (from their own modules) status pages, the admin API and metrics. One literal route list,
 // tried in order; the first route that answers wins.
 import type http from 'node:http';
-import type { RelayContext } from './context.ts';
-import { resolveClient, type Forwarded } from './client-ip.ts';
-import { CORS_HEADERS } from './cors.ts';
-import { icyLines, wantsIcy } from './listener-head.ts';
+import type { RelayContext } from '../stream/context.ts';
+import { resolveClient, type Forwarded } from '../stream/client-ip.ts';
+import { CORS_HEADERS } from '../stream/cors.ts';
+import { icyLines, wantsIcy } from '../stream/listener-head.ts';
 import { PLAYLIST_SUFFIX, playlist, safeHost, type PlaylistKind } from './playlists.ts';
 import { sendError, sendText } from './http-reply.ts';
-import { canonicalPath } from './request-path.ts';
-import { isHlsPath } from './hls/path.ts';
-import { isPagePath } from './page/path.ts';
+import { canonicalPath } from '../stream/paths/request.ts';
+import { isHlsPath } from '../stream/paths/hls.ts';
+import { isPagePath } from '../stream/paths/page.ts';
 
 export interface RouteRequest {
   req: http.IncomingMessage;

@@ -1,9 +1,9 @@
 // Replies for requests served through Node's http.Server (everything but sources and streams),
 // with the same status lines, headers and bodies as the raw-socket replies in responses.ts.
 import type http from 'node:http';
-import { renderError, type ErrorOptions } from './responses.ts';
-import { hangUp } from './hang-up.ts';
-import type { RelayErrorCode } from './errors.ts';
+import { renderError, type ErrorOptions } from '../stream/responses.ts';
+import { hangUp } from '../stream/hang-up.ts';
+import type { RelayErrorCode } from '../stream/errors.ts';
 
 /**
  * Node's ServerResponse cannot send an HTTP/1.0 status line nor Icecast's reason phrases, so an

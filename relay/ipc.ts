@@ -1,12 +1,12 @@
-// The relay core's side of the supervisor's IPC channel (supervisor/ipc-protocol.ts): `ready`
+// The relay core's side of the supervisor's IPC channel (contracts/ipc.ts): `ready`
 // with the port it actually bound, then pings, mount and listener snapshots, the operator's
 // actions and live reloads. The actions are the mount's own operations, the same ones the admin
 // API's killclient / killsource / updinfo commands call (relay/admin/mount-commands.ts).
 import type { RelayConfig } from '../config/schema.ts';
-import { ChildError, sendReady, serveRequests } from '../supervisor/ipc-protocol.ts';
+import { ChildError, sendReady, serveRequests } from '../contracts/ipc.ts';
 import { acceptsUrlUpdates, cleanTitle } from './admin/metadata.ts';
-import { trustList } from './client-ip.ts';
-import type { Mount } from './mount.ts';
+import { trustList } from '../stream/client-ip.ts';
+import type { Mount } from '../stream/mount.ts';
 import type { RunningRelay } from './start.ts';
 import { allMountStats } from './status/snapshot.ts';
 

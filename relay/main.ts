@@ -1,7 +1,7 @@
 // `icegate relay`: the relay core in the foreground.
 import type { Config, ResolvedSecrets } from '../config/schema.ts';
 import { startRelay } from './start.ts';
-import { readOverrides } from '../supervisor/ipc-protocol.ts';
+import { readOverrides } from '../contracts/ipc.ts';
 import { serveSupervisor } from './ipc.ts';
 
 export interface RunRelayOptions {

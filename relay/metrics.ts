@@ -1,6 +1,6 @@
 // GET /metrics: the relay's Prometheus metrics, for the admin only. Listener counts, traffic and
 // failed logins tell an attacker when and how hard to push, so the endpoint is not public.
-import type { RelayContext } from './context.ts';
+import type { RelayContext } from '../stream/context.ts';
 import type { Route } from './http-app.ts';
 import { authorize } from './admin/auth.ts';
 import { sendText } from './http-reply.ts';

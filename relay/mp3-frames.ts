@@ -2,8 +2,8 @@
 // real time. Sync is found the way the stream framer finds it (two consistent headers a frame
 // apart), ID3v2 tags are skipped whole, and the Xing/Info/VBRI header frame that encoders put
 // first is left out: it carries no audio and would click once per loop.
-import { parseMpegHeader, mpegSyntax, type MpegHeader } from './formats/mpeg.ts';
-import { id3v2Length } from './formats/id3.ts';
+import { parseMpegHeader, mpegSyntax, type MpegHeader } from '../stream/formats/mpeg.ts';
+import { id3v2Length } from '../stream/formats/id3.ts';
 
 export interface Mp3Frame {
   offset: number;

@@ -1,9 +1,9 @@
 // Playlists that point a player at a mount (research §2.8). The URL carries the scheme and host
 // the client actually used (from the gateway's forwarded headers), not Icecast's always-http
 // hostname:port (xiph/Icecast-Server#45).
-export type PlaylistKind = 'm3u' | 'pls' | 'xspf';
+import type { PlaylistKind } from '../stream/paths/playlist.ts';
 
-export const PLAYLIST_SUFFIX = /\.(m3u|pls|xspf)$/;
+export { PLAYLIST_SUFFIX, type PlaylistKind } from '../stream/paths/playlist.ts';
 
 export function escapeXml(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);

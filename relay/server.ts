@@ -5,14 +5,14 @@
 // handed to a Node http.Server with the head pushed back in front of the stream.
 import net from 'node:net';
 import http from 'node:http';
-import type { RelayContext } from './context.ts';
-import { readRequestHead } from './head-reader.ts';
-import { renderError } from './responses.ts';
-import { hangUp } from './hang-up.ts';
-import type { RelayErrorCode } from './errors.ts';
-import { resolveClient } from './client-ip.ts';
+import type { RelayContext } from '../stream/context.ts';
+import { readRequestHead } from '../stream/head-reader.ts';
+import { renderError } from '../stream/responses.ts';
+import { hangUp } from '../stream/hang-up.ts';
+import type { RelayErrorCode } from '../stream/errors.ts';
+import { resolveClient } from '../stream/client-ip.ts';
 import { ingestSource } from './source-ingest.ts';
-import { isListenPath, serveListener } from './listen.ts';
+import { isListenPath, serveListener } from '../stream/listen.ts';
 import { createHttpHandler, type Route } from './http-app.ts';
 import { edgePullIdentity } from './edge/pull-identity.ts';
 

@@ -3,13 +3,13 @@
 // raw audio. Icecast opens it at listen port + 1; here it is relay.shoutcast.port. Once logged in
 // the source is an ordinary one: the same admission and the same body piping as PUT/SOURCE.
 import net from 'node:net';
-import type { RelayContext } from './context.ts';
+import type { RelayContext } from '../stream/context.ts';
 import { OK2_REPLY, parseIcyHeaders, parsePasswordLine, type PasswordLine } from './shoutcast.ts';
-import { safeEqual } from './basic-auth.ts';
+import { safeEqual } from '../stream/basic-auth.ts';
 import { LEGACY_CONTENT_TYPE, sourceCredentialsFor, streamSource } from './source-ingest.ts';
-import { describeSource } from './source-headers.ts';
-import { plainAddress } from './client-ip.ts';
-import type { SourceInfo } from './contracts.ts';
+import { describeSource } from '../stream/source-headers.ts';
+import { plainAddress } from '../stream/client-ip.ts';
+import type { SourceInfo } from '../stream/types.ts';
 
 export interface ShoutcastServer {
   readonly server: net.Server;

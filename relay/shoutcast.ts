@@ -1,8 +1,8 @@
 // SHOUTcast v1 source login, the pure parts (research icecast.md §1.10): the client sends its
 // password on a line of its own, the server answers OK2, the client sends icy-* header lines and a
 // blank line, then raw audio. Wrong passwords get no reply at all, as in Icecast.
-import { MAX_HEAD_BYTES, MAX_HEAD_LINES, decodeText, isFieldValue, parseFieldLines, splitHead, type HeaderFields } from './header-lines.ts';
-import { canonicalPath } from './request-path.ts';
+import { MAX_HEAD_BYTES, MAX_HEAD_LINES, decodeText, isFieldValue, parseFieldLines, splitHead, type HeaderFields } from '../stream/header-lines.ts';
+import { canonicalPath } from '../stream/paths/request.ts';
 
 export const OK2_REPLY = 'OK2\r\nicy-caps:11\r\n\r\n';
 /** The password line, its line end included. */

@@ -1,18 +1,18 @@
 // A source client on a raw socket (PUT or SOURCE, research §1.3): checks in Icecast's order —
 // credentials, mount in use, source limit, Content-Type — then the early 200 and an endless body.
 import type { Socket } from 'node:net';
-import type { RequestHead, BodyFraming } from './request-head.ts';
-import { bodyFraming } from './request-head.ts';
-import { expectsContinue, renderError, sourceOk } from './responses.ts';
-import { hangUp } from './hang-up.ts';
-import type { RelayErrorCode } from './errors.ts';
-import { parseBasic, safeEqual } from './basic-auth.ts';
-import { describeSource } from './source-headers.ts';
-import { ChunkedDecoder } from './chunked-decoder.ts';
-import type { RelayContext } from './context.ts';
-import type { SourceHandle } from './mount.ts';
-import type { SourceAdmission } from './mount-registry.ts';
-import type { SourceInfo } from './contracts.ts';
+import type { RequestHead, BodyFraming } from '../stream/request-head.ts';
+import { bodyFraming } from '../stream/request-head.ts';
+import { expectsContinue, renderError, sourceOk } from '../stream/responses.ts';
+import { hangUp } from '../stream/hang-up.ts';
+import type { RelayErrorCode } from '../stream/errors.ts';
+import { parseBasic, safeEqual } from '../stream/basic-auth.ts';
+import { describeSource } from '../stream/source-headers.ts';
+import { ChunkedDecoder } from '../stream/chunked-decoder.ts';
+import type { RelayContext } from '../stream/context.ts';
+import type { SourceHandle } from '../stream/mount.ts';
+import type { SourceAdmission } from '../stream/mount-registry.ts';
+import type { SourceInfo } from '../stream/types.ts';
 
 /** SOURCE without a Content-Type is an Icecast 1.x-style MP3 source (research §1.4). */
 export const LEGACY_CONTENT_TYPE = 'audio/mpeg';

@@ -1,7 +1,7 @@
 // Build and start a relay core: the one way the CLI, the supervisor and the tests bring it up.
 import type { RelayConfig, ResolvedSecrets } from '../config/schema.ts';
-import { systemClock, type Clock } from './clock.ts';
-import { createContext, type RelayContext } from './context.ts';
+import { systemClock, type Clock } from '../stream/clock.ts';
+import { createContext, type RelayContext } from '../stream/context.ts';
 import { createRelayServer, type RelayServer } from './server.ts';
 import type { Route } from './http-app.ts';
 import { statusRoutes } from './status/index.ts';
@@ -10,7 +10,7 @@ import { metricsRoute, type MetricsFeeds } from './metrics.ts';
 import { startShoutcastServer, type ShoutcastServer } from './shoutcast-server.ts';
 import { startPullService, type PullService } from './pull/service.ts';
 import { startFileMounts, type FileMounts } from './file-mount.ts';
-import { consoleLog, type RelayLog } from './log.ts';
+import { consoleLog, type RelayLog } from '../stream/log.ts';
 import { HlsService } from './hls/service.ts';
 import { hlsRoute } from './hls/route.ts';
 import { loadPageAssets } from './page/assets.ts';

@@ -1,4 +1,4 @@
-// Rewrite the error table in README.md from relay/errors.ts.
+// Rewrite the error table in README.md from stream/errors.ts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withErrorsTable } from '../relay/errors-doc.ts';
 

@@ -2,7 +2,7 @@
 // memory for the dashboard (newest first, bounded) and appended to <stateDir>/logs/audit.log.
 // The user is what the client sent in X-Icegate-User: the socket's permissions decide who may
 // connect, Node cannot ask the kernel who did (no SO_PEERCRED; research supervisor-tui §5.2).
-import type { AuditEntry } from './contract.ts';
+import type { AuditEntry } from '../contracts/control-api.ts';
 import { LogFile, type LogFileOptions } from './log-files.ts';
 
 const KEEP = 50;

@@ -5,9 +5,9 @@
 // started is left behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import type { ComponentExit, ComponentState, ComponentView, LogLine } from './contract.ts';
+import type { ComponentExit, ComponentState, ComponentView, LogLine } from '../contracts/control-api.ts';
 import { ControlError } from './errors.ts';
-import { isChildMessage, type ReadyPorts, type RequestMethod } from './ipc-protocol.ts';
+import { isChildMessage, type ReadyPorts, type RequestMethod } from '../contracts/ipc.ts';
 import { LineSplitter } from './log-ring.ts';
 import { decideRestart, describeEnd, FRESH_HISTORY, type RestartHistory, type RestartMode, type RestartPolicy, type RunEnd } from './restart-policy.ts';
 

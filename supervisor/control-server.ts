@@ -1,4 +1,4 @@
-// The control API (supervisor/contract.ts): HTTP/1.1 and JSON on a unix socket in a private
+// The control API (contracts/control-api.ts): HTTP/1.1 and JSON on a unix socket in a private
 // directory (0750 directory, 0660 socket: research supervisor-tui §5.2), routes in one table,
 // bodies capped, every error a JSON ActionResult with a code from errors.ts, and Server-Sent
 // Events for snapshots — at most once a second, to a bounded number of clients, and a client
@@ -7,7 +7,7 @@ import { chmod, mkdir, unlink } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
-import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from './contract.ts';
+import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
 import { CONTROL_ERRORS, ControlError, type ControlErrorCode } from './errors.ts';
 
 export interface ControlBackend {

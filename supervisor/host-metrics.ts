@@ -4,7 +4,7 @@
 // systeminformation is only ever given constants, never a name from a client (its CVEs are all
 // in string-building paths).
 import { hostname, loadavg, uptime } from 'node:os';
-import type { HostView } from './contract.ts';
+import type { HostView } from '../contracts/control-api.ts';
 
 type Si = typeof import('systeminformation');
 

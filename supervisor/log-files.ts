@@ -4,7 +4,7 @@
 // whole lines: a few per second per component, and a line is never half in two files.
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LogLine } from './contract.ts';
+import type { LogLine } from '../contracts/control-api.ts';
 
 export interface LogFileOptions {
   dir: string;

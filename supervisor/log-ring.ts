@@ -1,6 +1,6 @@
 // The recent tail of one component's output, for the dashboard: a fixed number of lines in a
 // ring, so a chatty component (ffmpeg) costs bounded memory however long it runs.
-import type { LogLine } from './contract.ts';
+import type { LogLine } from '../contracts/control-api.ts';
 
 /** Longest line kept; the rest of an overlong line is cut (a binary spew must not fill memory). */
 const MAX_LINE = 4096;

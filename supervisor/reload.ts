@@ -27,7 +27,7 @@ export interface ReloadPlan {
 const RELAY_RESTART_KEYS = ['host', 'port', 'auth', 'relays', 'master', 'shoutcast', 'hls'] as const;
 
 /**
- * Gateway keys the running gateway swaps itself (gateway/server/live-settings.ts): listener
+ * Gateway keys the running gateway swaps itself (gateway/live-settings.ts): listener
  * authentication, keys, limits, credential thresholds, privacy. The rest (listener, source,
  * admin, tls, upstream, upstreamAuth) is bound at start; of rateLimit, the store and its Redis
  * URL are (the limiter's client), the rest is live.

@@ -6,8 +6,8 @@
 // a crash loop counted in a sliding window (Erlang intensity/period, s6-permafailon) is shown
 // loudly but never abandoned: it keeps being retried at the cap, because a terminal "FATAL" /
 // "errored" state is the most complained-about behaviour of every supervisor surveyed.
-import { nextBackoff, type BackoffPolicy } from '../relay/pull/backoff.ts';
-import type { ComponentState } from './contract.ts';
+import { nextBackoff, type BackoffPolicy } from '../stream/pull/backoff.ts';
+import type { ComponentState } from '../contracts/control-api.ts';
 
 export type RestartMode = 'always' | 'on-failure' | 'never';
 

@@ -1,8 +1,8 @@
 // The pieces of StateSnapshot that are computed rather than read: mount views that merge what the
 // relay and the gateway's edge report, their listener and bandwidth history, and overall health.
 // Pure; main.ts feeds it and the control server serves the result.
-import type { MountStats } from '../relay/contracts.ts';
-import type { ComponentView, MountView, SecurityReason, SecurityView } from './contract.ts';
+import type { MountStats } from '../stream/types.ts';
+import type { ComponentView, MountView, SecurityReason, SecurityView } from '../contracts/control-api.ts';
 
 /** What the relay answers to `snapshot`. */
 export interface RelayReport {

@@ -2,7 +2,7 @@
 // (screen.ts) passes key names in and draws frame() out. Data arrives from the control client;
 // the listeners of the selected mount and the log of the selected component are polled only
 // while their pane is on screen.
-import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../supervisor/contract.ts';
+import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
 import { banLengthWords, parseBanInput } from './ban-input.ts';
 import { buildFrame, type Frame } from './frame.ts';
 import { bindingFor, hintLine, type Action } from './keymap.ts';

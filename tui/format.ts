@@ -1,6 +1,6 @@
 // Numbers and states in words for the dashboard: fixed, short, ASCII-only renderings so columns
 // line up and nothing depends on the terminal's Unicode support (research supervisor-tui §3.3).
-import type { ComponentView } from '../supervisor/contract.ts';
+import type { ComponentView } from '../contracts/control-api.ts';
 
 const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
 

@@ -1,7 +1,7 @@
 // The control API's snapshot as dashboard text: the header, and each pane as a table of rows
 // with a stable key (so the selection follows an item when the data changes) and a tone (colour
 // as a second channel; the words say it all without colour). Pure: no blessed, no I/O.
-import type { ComponentView, ListenersPage, LogPage, MountView, SecurityReason, SecurityView, StateSnapshot } from '../supervisor/contract.ts';
+import type { ComponentView, ListenersPage, LogPage, MountView, SecurityReason, SecurityView, StateSnapshot } from '../contracts/control-api.ts';
 import { fitColumns, headerLine, rowLine, type Column } from './columns.ts';
 import {
   componentStateWords,

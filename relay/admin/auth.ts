@@ -3,8 +3,8 @@
 // metadata update (a source client's password in an encoder's config must not let its holder list
 // or kick listeners, or kill the stream). /admin/streamlist.txt, which slave relays poll, also
 // takes the relay user. Every comparison is constant-time and every refusal is reported.
-import { parseBasic, safeEqual, type BasicCredentials } from '../basic-auth.ts';
-import type { RelayContext } from '../context.ts';
+import { parseBasic, safeEqual, type BasicCredentials } from '../../stream/basic-auth.ts';
+import type { RelayContext } from '../../stream/context.ts';
 import type { RouteRequest } from '../http-app.ts';
 import { sendError } from '../http-reply.ts';
 import { sourceCredentialsFor } from '../source-ingest.ts';

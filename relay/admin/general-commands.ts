@@ -1,5 +1,5 @@
 // Admin commands about the whole server (no `mount=`), research icecast.md §3.2.
-import type { RelayContext } from '../context.ts';
+import type { RelayContext } from '../../stream/context.ts';
 import type { RouteRequest } from '../http-app.ts';
 import { sendText } from '../http-reply.ts';
 import { iceStats } from '../status/icestats.ts';

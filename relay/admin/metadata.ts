@@ -4,7 +4,7 @@
 // (Icecast-KH's default; 2.4.4's Latin-1 default is what garbles its status-json). Control
 // characters become spaces, so a CR/LF in a title can never split a header or an XML line, and
 // the title is cut to what one ICY metadata block carries.
-import type { Codec } from '../contracts.ts';
+import type { Codec } from '../../stream/types.ts';
 
 /** 255×16 bytes per ICY block, minus `StreamTitle='`, `';` and the terminating NUL. */
 export const MAX_TITLE_BYTES = 255 * 16 - 13 - 2 - 1;

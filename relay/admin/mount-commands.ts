@@ -1,11 +1,11 @@
 // Admin commands that act on one mount (`mount=` given), after authentication and after the
 // mount was found to exist and be available (research icecast.md §3.2; Icecast 2.4.4
 // src/admin.c command_*). Each one answers the request itself.
-import type { RelayContext } from '../context.ts';
+import type { RelayContext } from '../../stream/context.ts';
 import type { RouteRequest } from '../http-app.ts';
-import type { Mount } from '../mount.ts';
-import type { MoveResult } from '../mount-registry.ts';
-import type { RelayErrorCode } from '../errors.ts';
+import type { Mount } from '../../stream/mount.ts';
+import type { MoveResult } from '../../stream/mount-registry.ts';
+import type { RelayErrorCode } from '../../stream/errors.ts';
 import { sendError } from '../http-reply.ts';
 import { mountName } from '../../config/schema.ts';
 import { iceStats } from '../status/icestats.ts';

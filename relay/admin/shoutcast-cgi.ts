@@ -5,7 +5,7 @@
 // command_shoutcast_metadata); replies are HTML.
 import type { Route } from '../http-app.ts';
 import { sendError } from '../http-reply.ts';
-import { parseBasic, safeEqual } from '../basic-auth.ts';
+import { parseBasic, safeEqual } from '../../stream/basic-auth.ts';
 import { sourceCredentialsFor } from '../source-ingest.ts';
 import { credentialsAllowed, header, refuse } from './auth.ts';
 import { acceptsUrlUpdates, titleUpdate } from './metadata.ts';

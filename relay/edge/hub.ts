@@ -7,11 +7,11 @@
 //
 // A reported listener is shown on the relay mount its gateway's pull of that mount reads now
 // (a fallback moved the pull, so the listeners hear the fallback), else on the mount of that name.
-import type { Timer } from '../clock.ts';
-import type { ListenerStats } from '../contracts.ts';
-import type { RelayContext } from '../context.ts';
-import type { ListenerSession } from '../mount.ts';
-import type { EdgeAdmission, EdgeCommand, EdgeListener, EdgeReport, EdgeReportAnswer } from './protocol.ts';
+import type { Timer } from '../../stream/clock.ts';
+import type { ListenerStats } from '../../stream/types.ts';
+import type { RelayContext } from '../../stream/context.ts';
+import type { ListenerSession } from '../../stream/mount.ts';
+import type { EdgeAdmission, EdgeCommand, EdgeListener, EdgeReport, EdgeReportAnswer } from '../../contracts/edge.ts';
 
 /** How long a gateway whose command stream dropped keeps its listeners on the relay: it reconnects and re-reports. */
 export const EDGE_GRACE_MS = 5000;

@@ -1,12 +1,12 @@
 // The relay's end of the edge channel (protocol.ts): a gateway's command stream and its reports.
 // The relay user (as for streamlist.txt, which slave relays use) or the admin user may use it.
-import type { Timer } from '../clock.ts';
+import type { Timer } from '../../stream/clock.ts';
 import type { Route, RouteRequest } from '../http-app.ts';
 import { authorize } from '../admin/auth.ts';
 import { sendJson } from '../admin/reply.ts';
 import { sendError } from '../http-reply.ts';
 import type { CommandSink, EdgeHub } from './hub.ts';
-import { EDGE_COMMANDS_PATH, EDGE_REPORT_PATH, gatewayId, KEEPALIVE_MS, MAX_REPORT_BYTES, parseReport, renderCommand } from './protocol.ts';
+import { EDGE_COMMANDS_PATH, EDGE_REPORT_PATH, gatewayId, KEEPALIVE_MS, MAX_REPORT_BYTES, parseReport, renderCommand } from '../../contracts/edge.ts';
 
 /** Commands are a few bytes each; a gateway that reads none of a megabyte of them is gone. */
 const MAX_UNREAD_COMMANDS = 1024 * 1024;

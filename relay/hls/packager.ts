@@ -3,9 +3,9 @@
 // with EXT-X-DISCONTINUITY (RFC 8216 §4.3.2.3: a new encoder session may change the encoding
 // parameters and restarts its own timestamps).
 import { EventEmitter } from 'node:events';
-import type { Clock, Timer } from '../clock.ts';
-import type { Mount } from '../mount.ts';
-import { segmentName } from './path.ts';
+import type { Clock, Timer } from '../../stream/clock.ts';
+import type { Mount } from '../../stream/mount.ts';
+import { segmentName } from '../../stream/paths/hls.ts';
 import { Segmenter, type Segment } from './segmenter.ts';
 import { SegmentWindow, type StoredSegment } from './segment-window.ts';
 

@@ -4,9 +4,9 @@
 // hls-players.md §1.4): the playlist changes every segment, so caches must revalidate it; a
 // segment never changes under its name, so it is immutable for as long as it is kept.
 import type { Route, RouteRequest } from '../http-app.ts';
-import { CORS_HEADERS } from '../cors.ts';
+import { CORS_HEADERS } from '../../stream/cors.ts';
 import { sendError } from '../http-reply.ts';
-import { PLAYLIST_CONTENT_TYPE, PLAYLIST_FILE, SEGMENT_CONTENT_TYPE, isHlsPath, parseHlsPath } from './path.ts';
+import { PLAYLIST_CONTENT_TYPE, PLAYLIST_FILE, SEGMENT_CONTENT_TYPE, isHlsPath, parseHlsPath } from '../../stream/paths/hls.ts';
 import { renderPlaylist } from './playlist.ts';
 import type { HlsService } from './service.ts';
 import { EXTRA_SEGMENTS } from './segment-window.ts';

@@ -6,12 +6,12 @@
 // EXTINF is ≤ TARGETDURATION, which both the rounded rule (RFC 8216 §4.3.3.1) and strict legacy
 // players accept (research hls-players.md §2.3). Frames are walked with the relay's own header
 // parsers (relay/formats), which the mount's framer already aligned them with.
-import type { Codec } from '../contracts.ts';
-import { adtsSyntax } from '../formats/adts.ts';
-import type { FrameSyntax } from '../formats/frame-syntax.ts';
-import { mpegSyntax } from '../formats/mpeg.ts';
+import type { Codec } from '../../stream/types.ts';
+import { adtsSyntax } from '../../stream/formats/adts.ts';
+import type { FrameSyntax } from '../../stream/formats/frame-syntax.ts';
+import { mpegSyntax } from '../../stream/formats/mpeg.ts';
 import { TIMESTAMP_TAG_SIZE, timestampTag } from './id3-timestamp.ts';
-import type { HlsCodec } from './path.ts';
+import type { HlsCodec } from '../../stream/paths/hls.ts';
 import { addTicks, samplesToTicks } from './pts.ts';
 
 export interface Segment {

@@ -1,7 +1,7 @@
 // HLS for every MP3 and AAC mount: a packager per mount, created when the mount's first source
 // starts (file mounts and pulled relays included), and the listener sessions.
-import type { RelayContext } from '../context.ts';
-import type { Mount } from '../mount.ts';
+import type { RelayContext } from '../../stream/context.ts';
+import type { Mount } from '../../stream/mount.ts';
 import { MountPackager, type HlsSettings } from './packager.ts';
 import { HlsSessions } from './sessions.ts';
 

@@ -5,10 +5,10 @@
 // duration, RFC 8216 §6.3.4). A player that came through a stream link is also told apart by
 // its link, which the gateway passes on as X-Forwarded-Prefix (relay/client-ip.ts); without one,
 // two players behind one address with the same User-Agent count once.
-import type { ListenerStats } from '../contracts.ts';
-import type { Clock, Timer } from '../clock.ts';
-import type { ListenerSession, Mount } from '../mount.ts';
-import type { MountRegistry } from '../mount-registry.ts';
+import type { ListenerStats } from '../../stream/types.ts';
+import type { Clock, Timer } from '../../stream/clock.ts';
+import type { ListenerSession, Mount } from '../../stream/mount.ts';
+import type { MountRegistry } from '../../stream/mount-registry.ts';
 
 /** Who asks: what tells one HLS player from another. */
 export interface HlsClient {

@@ -2,8 +2,8 @@
 // prom-client's global registry is never used). Mount figures are read from mount.stats() when
 // Prometheus scrapes, through collect() callbacks: nothing on the data path knows about metrics.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { MountStats } from '../contracts.ts';
-import type { RelayContext } from '../context.ts';
+import type { MountStats } from '../../stream/types.ts';
+import type { RelayContext } from '../../stream/context.ts';
 import type { PulledMount } from '../pull/service.ts';
 
 /** What the metrics read besides the mounts; services started after the route fill it in. */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import { ASSETS_PREFIX } from './path.ts';
+import { ASSETS_PREFIX } from '../../stream/paths/page.ts';
 
 export interface Asset {
   readonly name: string;

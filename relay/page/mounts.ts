@@ -2,9 +2,9 @@
 // plays them from. Without a stream link: every mount that is not hidden, live or not. Through a
 // stream link (the gateway's X-Icegate-Mount, client-ip.ts): that link's mount only, hidden or
 // not — the link names it already, and no other mount is revealed. Pure.
-import type { MountStats } from '../contracts.ts';
+import type { MountStats } from '../../stream/types.ts';
 import { sortedMounts } from '../status/api-view.ts';
-import { HLS_PREFIX, PLAYLIST_FILE } from '../hls/path.ts';
+import { HLS_PREFIX, PLAYLIST_FILE } from '../../stream/paths/hls.ts';
 
 export function pageMounts(all: readonly MountStats[], linkMount: string | null): MountStats[] {
   return sortedMounts(all.filter((m) => (linkMount === null ? !m.hidden : m.mount === linkMount)));

@@ -1,7 +1,7 @@
 // The listening page's HTML: index.html with the station's name and its mounts filled in. Every
 // value comes from the config, a source or a title update, so all of it is escaped; the page
 // carries no inline script or style, so a strict Content-Security-Policy holds (route.ts). Pure.
-import type { MountStats } from '../contracts.ts';
+import type { MountStats } from '../../stream/types.ts';
 import { escapeXml } from '../admin/xml.ts';
 import { relativeHlsUrl, relativeMountUrl } from './mounts.ts';
 

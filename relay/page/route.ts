@@ -9,7 +9,7 @@ import { sendError } from '../http-reply.ts';
 import { allMountStats } from '../status/snapshot.ts';
 import { assetUrl, HLS_SCRIPT, type Asset, type PageAssets } from './assets.ts';
 import { pageMounts } from './mounts.ts';
-import { assetName, isPagePath, PAGE_PATH } from './path.ts';
+import { assetName, isPagePath, PAGE_PATH } from '../../stream/paths/page.ts';
 import { renderPage } from './render.ts';
 
 export interface PageOptions {

@@ -3,10 +3,10 @@
 // already mirrored keep being pulled, each with its own reconnect logic.
 import http from 'node:http';
 import https from 'node:https';
-import type { Clock, Timer } from '../clock.ts';
-import type { RelayLog } from '../log.ts';
+import type { Clock, Timer } from '../../stream/clock.ts';
+import type { RelayLog } from '../../stream/log.ts';
 import { parseStreamlist } from './streamlist.ts';
-import { redact, USER_AGENT } from './upstream.ts';
+import { redact, USER_AGENT } from '../../stream/pull/upstream.ts';
 
 /** A stream list of 1000 mounts of 64 bytes; anything longer is not a stream list. */
 const MAX_STREAMLIST_BYTES = 64 * 1024;

@@ -3,13 +3,13 @@
 // 'relay', so a relayed mount behaves like a local one: burst, ICY titles, stats, fallbacks.
 import type { RelayPullConfig } from '../../config/schema.ts';
 import { mountName } from '../../config/schema.ts';
-import type { RelayContext } from '../context.ts';
-import type { RelayLog } from '../log.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { RelayContext } from '../../stream/context.ts';
+import type { RelayLog } from '../../stream/log.ts';
+import type { BackoffPolicy } from '../../stream/pull/backoff.ts';
 import { MasterPoller, type MasterStats } from './master.ts';
-import { mountSink } from './mount-sink.ts';
-import { onDemand, type OnDemand } from './on-demand.ts';
-import { RelayPull, type PullStats } from './pull.ts';
+import { mountSink } from '../../stream/pull/mount-sink.ts';
+import { onDemand, type OnDemand } from '../../stream/pull/on-demand.ts';
+import { RelayPull, type PullStats } from '../../stream/pull/pull.ts';
 import { mirrorPlan } from './streamlist.ts';
 
 export interface PullServiceOptions {

@@ -2,8 +2,8 @@
 // dashboard and scripts read instead of Icecast's status-json quirks. Mounts are always an array,
 // each names its mount, times are ISO 8601 in UTC, and absent values are null rather than missing.
 // Pure: built from MountStats and ListenerStats.
-import type { Codec, ListenerStats, MountStats } from '../contracts.ts';
-import { SERVER_NAME } from '../responses.ts';
+import type { Codec, ListenerStats, MountStats } from '../../stream/types.ts';
+import { SERVER_NAME } from '../../stream/responses.ts';
 import { byName, type ServerInfo } from './icestats.ts';
 
 export interface ApiServer {

@@ -3,9 +3,9 @@
 // an AVL tree sorted with strcmp). Values are strings, as in Icecast's stats, so the XML and the
 // status-json renderers see exactly what Icecast's XSLT sees. Pure: the caller passes the mounts'
 // stats, the clock and how to build a listen URL.
-import type { MountStats } from '../contracts.ts';
-import { parseAudioInfo } from '../source-headers.ts';
-import { SERVER_NAME } from '../responses.ts';
+import type { MountStats } from '../../stream/types.ts';
+import { parseAudioInfo } from '../../stream/source-headers.ts';
+import { SERVER_NAME } from '../../stream/responses.ts';
 import { isXmlName } from '../admin/xml.ts';
 
 export type StatField = readonly [name: string, value: string];

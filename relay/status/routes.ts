@@ -2,7 +2,7 @@
 // mounts and hidden fields removed, research icecast.md §3.4) and the relay's /api/v1/status.
 // Through a stream link they show that link's mount only, so the page it opens can poll them.
 import type { Route, RouteRequest } from '../http-app.ts';
-import type { RelayContext } from '../context.ts';
+import type { RelayContext } from '../../stream/context.ts';
 import { sendText } from '../http-reply.ts';
 import { sendJson } from '../admin/reply.ts';
 import { iceStats } from './icestats.ts';

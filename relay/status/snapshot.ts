@@ -1,7 +1,7 @@
 // What the status pages and the admin API read from a running relay: the server's description
 // and every mount's stats, taken at one moment.
-import type { RelayContext } from '../context.ts';
-import type { MountStats } from '../contracts.ts';
+import type { RelayContext } from '../../stream/context.ts';
+import type { MountStats } from '../../stream/types.ts';
 import { publicBase, type RouteRequest } from '../http-app.ts';
 import type { ServerInfo } from './icestats.ts';
 

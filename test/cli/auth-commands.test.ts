@@ -9,9 +9,9 @@ import { Readable, Writable } from 'node:stream';
 import { passwdCommand } from '../../cli/passwd.ts';
 import { main } from '../../cli/main.ts';
 import type { Io } from '../../cli/io.ts';
-import { readHtpasswdFile } from '../../gateway/htpasswd-file.ts';
-import { verifyUser } from '../../gateway/htpasswd.ts';
-import { StreamTokens } from '../../gateway/tokens.ts';
+import { readHtpasswdFile } from '../../gateway/listener-auth/htpasswd-file.ts';
+import { verifyUser } from '../../gateway/listener-auth/htpasswd.ts';
+import { StreamTokens } from '../../policies/tokens.ts';
 import { runCli } from './run-cli.ts';
 
 async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {

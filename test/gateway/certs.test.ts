@@ -5,8 +5,8 @@ import { once } from 'node:events';
 import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import test from 'ava';
-import { createCa, createSelfSignedServerCert, issueClientCert, toPkcs12, type KeyAndCert } from '../../gateway/certs.ts';
-import { CertificateError, certificateExpiry, certificateInfo, checkKeyAndCert, daysUntilExpiry } from '../../gateway/cert-info.ts';
+import { createCa, createSelfSignedServerCert, issueClientCert, toPkcs12, type KeyAndCert } from '../../gateway/tls/certs.ts';
+import { CertificateError, certificateExpiry, certificateInfo, checkKeyAndCert, daysUntilExpiry } from '../../gateway/tls/cert-info.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 /** The admin port's settings (research gateway.md §6.2): the private CA only, and a certificate required. */

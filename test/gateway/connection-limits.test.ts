@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ConcurrentCounter, ConnectionRate } from '../../gateway/connection-limits.ts';
+import { ConcurrentCounter, ConnectionRate } from '../../gateway/limits/connection-limits.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 
 test('an address may open `burst` connections at once, then `perSecond`', (t) => {

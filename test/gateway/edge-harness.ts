@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { configSchema } from '../../config/schema.ts';
-import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../gateway/server/start.ts';
+import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../gateway/start.ts';
 import type { Teardown } from './server-harness.ts';
 
 /** A gateway in front of 127.0.0.1:`upstreamPort`; `relay` is merged into gateway.yaml's relay section. */

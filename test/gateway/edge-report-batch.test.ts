@@ -1,8 +1,8 @@
 // The edge's report batch: coalescing per listener, a full report first and after a resync, and a
 // backlog that never grows past its bound (it turns into one full report instead).
 import test from 'ava';
-import { ReportBatch } from '../../gateway/server/edge-report-batch.ts';
-import type { EdgeListener } from '../../relay/edge/protocol.ts';
+import { ReportBatch } from '../../gateway/edge/report-batch.ts';
+import type { EdgeListener } from '../../contracts/edge.ts';
 
 const listener = (id: number, mount = '/a.mp3', bytesSent = 0): EdgeListener => ({
   id,

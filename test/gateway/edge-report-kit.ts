@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { configSchema } from '../../config/schema.ts';
-import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../gateway/server/start.ts';
+import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../gateway/start.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { SECRETS, testRelay, until } from '../helpers/relay.ts';

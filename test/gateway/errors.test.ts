@@ -1,6 +1,6 @@
 import test from 'ava';
-import { GATEWAY_ERROR_CODES, GW_ERRORS, gatewayError, isGatewayErrorCode } from '../../gateway/errors.ts';
-import { TOKEN_ERRORS } from '../../gateway/tokens.ts';
+import { GATEWAY_ERROR_CODES, GW_ERRORS, gatewayError, isGatewayErrorCode } from '../../policies/errors.ts';
+import { TOKEN_ERRORS } from '../../policies/tokens.ts';
 
 test('every code is GW_ upper snake case with a 4xx or 5xx status', (t) => {
   t.true(GATEWAY_ERROR_CODES.length > 0);

@@ -3,9 +3,9 @@ import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile, mkdir } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { HtpasswdError } from '../../gateway/htpasswd.ts';
-import { HtpasswdStore, deleteUser, readHtpasswdFile, setPassword, writeHtpasswdFile } from '../../gateway/htpasswd-file.ts';
-import { parseHtpasswd } from '../../gateway/htpasswd.ts';
+import { HtpasswdError } from '../../gateway/listener-auth/htpasswd.ts';
+import { HtpasswdStore, deleteUser, readHtpasswdFile, setPassword, writeHtpasswdFile } from '../../gateway/listener-auth/htpasswd-file.ts';
+import { parseHtpasswd } from '../../gateway/listener-auth/htpasswd.ts';
 
 async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'icegate-htpasswd-'));

@@ -8,7 +8,7 @@ import {
   verifyUser,
   withUser,
   withoutUser,
-} from '../../gateway/htpasswd.ts';
+} from '../../gateway/listener-auth/htpasswd.ts';
 
 // OpenBSD / John the Ripper bcrypt test vector: password "U*U".
 const UU = 'CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW';

@@ -7,8 +7,8 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GW_ERRORS, type GatewayErrorCode } from '../../gateway/errors.ts';
-import type { GatewayPorts } from '../../gateway/server/start.ts';
+import { GW_ERRORS, type GatewayErrorCode } from '../../policies/errors.ts';
+import type { GatewayPorts } from '../../gateway/start.ts';
 import { decode, stopProcess } from '../helpers/ffmpeg.ts';
 import { ICECAST2, ICECAST2_PASSWORDS, startIcecast2, type RunningIcecast2 } from '../helpers/icecast2.ts';
 import { startTlsSource } from '../helpers/tls-source.ts';

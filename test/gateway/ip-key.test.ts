@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ipKey } from '../../gateway/ip-key.ts';
+import { ipKey } from '../../gateway/limits/ip-key.ts';
 
 const keys = test.macro({
   exec(t, address: string, expected: string | null) {

@@ -2,13 +2,13 @@
 // /live.mp3; each test file puts its own gateways in front of it, each behind a TCP proxy that
 // counts what reaches the relay.
 import type { ChildProcess } from 'node:child_process';
-import type { Mount } from '../../relay/mount.ts';
+import type { Mount } from '../../stream/mount.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { openListener, type Capture } from '../helpers/listen.ts';
 import { SECRETS, testRelay } from '../helpers/relay.ts';
 import { countingProxy, Shared, testGateway, type CountingProxy, type TestGateway } from './server-harness.ts';
-import type { StartGatewayOptions } from '../../gateway/server/start.ts';
+import type { StartGatewayOptions } from '../../gateway/start.ts';
 
 export const MOUNT = '/live.mp3';
 /** Enough audio to know a stream flows: a few MP3 frames past the burst's start. */

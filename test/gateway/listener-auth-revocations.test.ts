@@ -4,7 +4,7 @@ import test from 'ava';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRevocations, RevocationList, revokeInFile } from '../../gateway/server/listener-auth-revocations.ts';
+import { parseRevocations, RevocationList, revokeInFile } from '../../gateway/listener-auth/revocations.ts';
 
 const A = 'AAAAAAAAAAAAAAAAAAAAAA';
 const B = 'BBBBBBBBBBBBBBBBBBBBB_';

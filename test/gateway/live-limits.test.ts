@@ -4,8 +4,8 @@
 import test from 'ava';
 import { EventEmitter } from 'node:events';
 import type http from 'node:http';
-import { CredentialLimiter, type Attempt, type FailureLimits } from '../../gateway/rate-limit.ts';
-import { ListenerCaps } from '../../gateway/server/listener-caps.ts';
+import { CredentialLimiter, type Attempt, type FailureLimits } from '../../gateway/limits/rate-limit.ts';
+import { ListenerCaps } from '../../gateway/limits/listener-caps.ts';
 
 const limits = (failures: number, blockSeconds = 120): FailureLimits => ({
   perUserAndAddress: { failures, durationSeconds: 600, blockSeconds },

@@ -5,7 +5,7 @@
 // the right address; probes, refusals of other kinds and the gateway's other lines are not.
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
-import { logEvents, logLine, logValue, type Level } from '../../gateway/server/log-events.ts';
+import { logEvents, logLine, logValue, type Level } from '../../gateway/log-events.ts';
 import { SECRETS, testRelay, until } from '../helpers/relay.ts';
 import { exchange, strictLimiter, testGateway } from './server-harness.ts';
 

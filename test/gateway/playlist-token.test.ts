@@ -5,8 +5,8 @@
 import test from 'ava';
 import http from 'node:http';
 import { BlockList } from 'node:net';
-import { StreamTokens, tokenPath } from '../../gateway/tokens.ts';
-import { resolveClient, trustList } from '../../relay/client-ip.ts';
+import { StreamTokens, tokenPath } from '../../policies/tokens.ts';
+import { resolveClient, trustList } from '../../stream/client-ip.ts';
 import { decode } from '../helpers/ffmpeg.ts';
 import { guardedGateway, liveRelay, MOUNT, type GuardedGateway } from './listener-auth-kit.ts';
 import { Shared } from './server-harness.ts';

@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import test from 'ava';
 import { Redis } from 'ioredis';
-import { CredentialLimiter, MAX_MEMORY_SECONDS, type Attempt, type FailureLimits } from '../../gateway/rate-limit.ts';
+import { CredentialLimiter, MAX_MEMORY_SECONDS, type Attempt, type FailureLimits } from '../../gateway/limits/rate-limit.ts';
 import { HAVE_REDIS, startRedis, type RedisServer } from './redis-server.ts';
 
 const LIMITS: FailureLimits = {

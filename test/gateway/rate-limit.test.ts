@@ -1,5 +1,5 @@
 import test from 'ava';
-import { CredentialLimiter, MAX_MEMORY_SECONDS, memoryLimits, type Attempt, type FailureLimits } from '../../gateway/rate-limit.ts';
+import { CredentialLimiter, MAX_MEMORY_SECONDS, memoryLimits, type Attempt, type FailureLimits } from '../../gateway/limits/rate-limit.ts';
 
 const SMALL: FailureLimits = {
   perUserAndAddress: { failures: 3, durationSeconds: 600, blockSeconds: 120 },

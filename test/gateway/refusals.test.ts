@@ -1,6 +1,6 @@
 import test from 'ava';
-import { GATEWAY_ERROR_CODES } from '../../gateway/errors.ts';
-import { REASON_OF_CODE, RefusalLog, SECURITY_REASONS } from '../../gateway/refusals.ts';
+import { GATEWAY_ERROR_CODES } from '../../policies/errors.ts';
+import { REASON_OF_CODE, RefusalLog, SECURITY_REASONS } from '../../gateway/limits/refusals.ts';
 
 const reasons: [string, string][] = [
   ['GW_METHOD_NOT_ALLOWED', 'blocked-method'],

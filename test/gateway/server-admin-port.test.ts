@@ -4,8 +4,8 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
-import { createCa, issueClientCert, type KeyAndCert } from '../../gateway/certs.ts';
-import { adminCaPaths } from '../../gateway/server/tls-files.ts';
+import { createCa, issueClientCert, type KeyAndCert } from '../../gateway/tls/certs.ts';
+import { adminCaPaths } from '../../gateway/tls/files.ts';
 import { SECRETS, testRelay } from '../helpers/relay.ts';
 import { countingProxy, strictLimiter, testGateway } from './server-harness.ts';
 

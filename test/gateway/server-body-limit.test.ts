@@ -1,7 +1,7 @@
 // The source port forwards a request's body and nothing after it: bytes behind a framed body
 // would reach the upstream as a request the gateway never checked.
 import test from 'ava';
-import { BodyLimit, type Framing } from '../../gateway/server/body-limit.ts';
+import { BodyLimit, type Framing } from '../../gateway/ports/body-limit.ts';
 
 async function through(framing: Framing, chunks: string[]): Promise<string> {
   const limit = new BodyLimit(framing);

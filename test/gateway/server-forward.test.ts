@@ -4,8 +4,8 @@
 // GETs are the edge's (edge.test.ts); a playlist is forwarded, so it carries these checks.
 import test from 'ava';
 import net from 'node:net';
-import { createForwarder } from '../../gateway/server/forward.ts';
-import { parseUpstream } from '../../gateway/server/context.ts';
+import { createForwarder } from '../../gateway/forward/proxy.ts';
+import { parseUpstream } from '../../gateway/context.ts';
 import { exchange, headerOf, lenientUpstream, testGateway } from './server-harness.ts';
 
 const STREAM_HEAD = 'HTTP/1.0 200 OK\r\nContent-Type: audio/mpeg\r\nicy-br: 128\r\n\r\n';

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { configSchema } from '../../config/schema.ts';
-import { createSelfSignedServerCert, type KeyAndCert } from '../../gateway/certs.ts';
-import { CredentialLimiter } from '../../gateway/rate-limit.ts';
-import { selfSignedPaths, writePair } from '../../gateway/server/tls-files.ts';
-import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../gateway/server/start.ts';
+import { createSelfSignedServerCert, type KeyAndCert } from '../../gateway/tls/certs.ts';
+import { CredentialLimiter } from '../../gateway/limits/rate-limit.ts';
+import { selfSignedPaths, writePair } from '../../gateway/tls/files.ts';
+import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../gateway/start.ts';
 
 /** Where cleanup goes: a test's `t`, or a `Shared` collector for fixtures built in test.before. */
 export interface Teardown {

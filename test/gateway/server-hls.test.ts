@@ -4,7 +4,7 @@
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { StreamTokens, tokenPath } from '../../gateway/tokens.ts';
+import { StreamTokens, tokenPath } from '../../policies/tokens.ts';
 import { FFMPEG } from '../helpers/ffmpeg.ts';
 import { until } from '../helpers/relay.ts';
 import { guardedGateway, liveRelay, MOUNT, type GuardedGateway, type LiveRelay } from './listener-auth-kit.ts';

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { binPath } from '../cli/run-cli.ts';
-import { CHALLENGE } from '../../gateway/server/listener-auth-gate.ts';
+import { CHALLENGE } from '../../gateway/listener-auth/gate.ts';
 import { basic, codeOf, guardedGateway, liveRelay, MOUNT, play, STREAM_BYTES, type GuardedGateway } from './listener-auth-kit.ts';
 import { Shared, strictLimiter, testGateway } from './server-harness.ts';
 

@@ -6,7 +6,7 @@ import test from 'ava';
 import type { RunningRelay } from '../../relay/start.ts';
 import { testRelay } from '../helpers/relay.ts';
 import { countingProxy, exchange, headerOf, Shared, testGateway, type CountingProxy } from './server-harness.ts';
-import type { RunningGateway } from '../../gateway/server/start.ts';
+import type { RunningGateway } from '../../gateway/start.ts';
 
 const shared = new Shared();
 let relay: RunningRelay;

@@ -5,7 +5,7 @@
 import test from 'ava';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../config/schema.ts';
-import { StreamTokens, tokenPath } from '../../gateway/tokens.ts';
+import { StreamTokens, tokenPath } from '../../policies/tokens.ts';
 import { openListener, type OpenListener } from '../helpers/listen.ts';
 import { until } from '../helpers/relay.ts';
 import { codeOf, guardedGateway, liveRelay, MOUNT, play, STREAM_BYTES, type GuardedGateway } from './listener-auth-kit.ts';

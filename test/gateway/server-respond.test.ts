@@ -1,8 +1,8 @@
 // Refusals come from the catalogue only: fixed text, a stable code, a reference for the log,
 // and Connection: close.
 import test from 'ava';
-import { clientErrorCode, denyBody, headErrorCode, renderDeny } from '../../gateway/server/respond.ts';
-import type { GatewayErrorCode } from '../../gateway/errors.ts';
+import { clientErrorCode, denyBody, headErrorCode, renderDeny } from '../../gateway/ports/respond.ts';
+import type { GatewayErrorCode } from '../../policies/errors.ts';
 
 test('a refusal is a complete HTTP/1.1 response that closes the connection', (t) => {
   const text = renderDeny('GW_WRONG_PORT', { id: '0badc0de' }).toString();

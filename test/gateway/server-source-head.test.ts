@@ -1,9 +1,9 @@
 // The head the source port sends upstream: canonical request line, the gateway's own client
 // address (never the client's claim), no hop-by-hop fields, the client's other lines unchanged.
 import test from 'ava';
-import { parseRequestHead, type RequestHead } from '../../relay/request-head.ts';
-import { forwardedHead, headLines, withinLimits } from '../../gateway/server/source-head.ts';
-import { droppedFields } from '../../gateway/server/forward-headers.ts';
+import { parseRequestHead, type RequestHead } from '../../stream/request-head.ts';
+import { forwardedHead, headLines, withinLimits } from '../../gateway/ports/source-head.ts';
+import { droppedFields } from '../../gateway/forward/headers.ts';
 
 function head(text: string): RequestHead {
   const parsed = parseRequestHead(Buffer.from(text, 'latin1'));

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { configSchema } from '../../config/schema.ts';
 import { parseConfigText } from '../../config/load.ts';
 import { formatConfigError } from '../../config/errors.ts';
-import { certificateInfo } from '../../gateway/cert-info.ts';
-import { startGateway } from '../../gateway/server/start.ts';
-import { selfSignedPaths } from '../../gateway/server/tls-files.ts';
+import { certificateInfo } from '../../gateway/tls/cert-info.ts';
+import { startGateway } from '../../gateway/start.ts';
+import { selfSignedPaths } from '../../gateway/tls/files.ts';
 import { main } from '../../cli/main.ts';
 import { binPath, runCli } from '../cli/run-cli.ts';
 

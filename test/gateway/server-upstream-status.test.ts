@@ -1,6 +1,6 @@
 // Reading the upstream's final status from the bytes coming back, for the credential limiter.
 import test from 'ava';
-import { finalStatus, StatusPeeker, type StatusPeek } from '../../gateway/server/upstream-status.ts';
+import { finalStatus, StatusPeeker, type StatusPeek } from '../../gateway/ports/upstream-status.ts';
 
 const reads = test.macro({
   exec(t, input: string, expected: StatusPeek) {

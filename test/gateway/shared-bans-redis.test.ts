@@ -4,7 +4,7 @@
 // connections on the other too, until it is lifted.
 import test from 'ava';
 import { configSchema } from '../../config/schema.ts';
-import type { RunningGateway } from '../../gateway/server/start.ts';
+import type { RunningGateway } from '../../gateway/start.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { SECRETS, until } from '../helpers/relay.ts';
 import { liveRelay, MOUNT, STREAM_BYTES } from './listener-auth-kit.ts';

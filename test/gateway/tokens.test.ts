@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import test from 'ava';
-import { StreamTokens, TOKEN_ERRORS, TokenKeyError, newTokenId, splitTokenPath, tokenPath, type TokenVerdict } from '../../gateway/tokens.ts';
+import { StreamTokens, TOKEN_ERRORS, TokenKeyError, newTokenId, splitTokenPath, tokenPath, type TokenVerdict } from '../../policies/tokens.ts';
 
 const T0 = 1_700_000_000_000;
 const KEYS = { k2025: 'old-secret-0123456789abcdef', k2026: 'new-secret-0123456789abcdef' };

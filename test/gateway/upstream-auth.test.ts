@@ -2,7 +2,7 @@
 // config's own relay core (same port, same or loopback host), and nothing in front of anything else.
 import test from 'ava';
 import { configSchema } from '../../config/schema.ts';
-import { upstreamCredentials, upstreamIsOwnRelay } from '../../gateway/server/upstream-auth.ts';
+import { upstreamCredentials, upstreamIsOwnRelay } from '../../gateway/edge/upstream-auth.ts';
 import { SECRETS } from '../helpers/relay.ts';
 
 const config = (gateway: Record<string, unknown>, relay: Record<string, unknown> = {}) => configSchema.parse({ gateway, relay });

@@ -1,6 +1,6 @@
 // The webhook's wire format (Icecast URL auth, research icecast.md §4.7) and how an answer reads.
 import test from 'ava';
-import { answerOf, listenerAddBody, listenerRemoveBody, postWebhook, type ListenerFields, type WebhookAnswer } from '../../gateway/webhook.ts';
+import { answerOf, listenerAddBody, listenerRemoveBody, postWebhook, type ListenerFields, type WebhookAnswer } from '../../gateway/listener-auth/webhook-client.ts';
 
 const FIELDS: ListenerFields = { server: 'radio.example', port: 8000, client: '83', mount: '/live.mp3?session=xyz', user: 'carol', pass: 'p&w=d', ip: '127.0.0.1', agent: '-' };
 

@@ -1,5 +1,5 @@
 // A manual clock for grace periods, timeouts and pacing: tests advance time instead of sleeping.
-import type { Clock, Timer } from '../../relay/clock.ts';
+import type { Clock, Timer } from '../../stream/clock.ts';
 
 export class FakeClock implements Clock {
   #now: number;

@@ -1,6 +1,6 @@
 // MountStats as the relay reports them, for tests of the pure views built on them (Icecast XML,
 // status-json, the listening page's mount list). Tests override what they are about.
-import type { MountStats } from '../../relay/contracts.ts';
+import type { MountStats } from '../../stream/types.ts';
 
 /** A live MP3 mount fed by a source client, with no listeners and nothing sent yet. */
 export function liveMountStats(mount: string, over: Partial<MountStats> = {}): MountStats {

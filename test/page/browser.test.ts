@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { StreamTokens } from '../../gateway/tokens.ts';
+import { StreamTokens } from '../../policies/tokens.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { SECRETS, testRelay, until } from '../helpers/relay.ts';

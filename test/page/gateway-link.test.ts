@@ -3,7 +3,7 @@
 // (hidden or not), and a forged, expired or revoked link opens nothing. A client cannot claim a
 // link's mount itself: the gateway drops X-Icegate-Mount from every request.
 import test from 'ava';
-import { claimedMount, StreamTokens } from '../../gateway/tokens.ts';
+import { claimedMount, StreamTokens } from '../../policies/tokens.ts';
 import { loadPageAssets } from '../../relay/page/assets.ts';
 import { testRelay } from '../helpers/relay.ts';
 import { guardedGateway, type GuardedGateway } from '../gateway/listener-auth-kit.ts';

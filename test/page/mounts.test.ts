@@ -1,12 +1,12 @@
 // What the listening page is made of, as pure functions: which mounts it shows, the relative URLs
 // it plays them from, the HTML it renders, and the paths the gateway and the relay reserve for it.
 import test from 'ava';
-import type { MountStats } from '../../relay/contracts.ts';
+import type { MountStats } from '../../stream/types.ts';
 import { pageMounts, relativeHlsUrl, relativeMountUrl } from '../../relay/page/mounts.ts';
 import { renderPage } from '../../relay/page/render.ts';
 import { loadPageAssets } from '../../relay/page/assets.ts';
-import { assetName, isPagePath } from '../../relay/page/path.ts';
-import { isReservedPath } from '../../relay/reserved-paths.ts';
+import { assetName, isPagePath } from '../../stream/paths/page.ts';
+import { isReservedPath } from '../../stream/paths/reserved.ts';
 import { targetOf } from '../../policies/classify.ts';
 import { idleMountStats } from '../helpers/mount-stats.ts';
 

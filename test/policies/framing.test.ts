@@ -1,7 +1,7 @@
 // Request-smuggling framings (research gateway.md §8.1) refused before anything is forwarded.
 import test from 'ava';
 import { checkFraming, headersFromRaw } from '../../policies/framing.ts';
-import type { Protocol } from '../../relay/request-head.ts';
+import type { Protocol } from '../../stream/request-head.ts';
 
 type Expected = 'none' | 'length' | 'chunked' | 'stream' | 'GW_BAD_FRAMING' | 'GW_UNEXPECTED_BODY';
 

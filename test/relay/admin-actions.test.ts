@@ -4,7 +4,7 @@ import test from 'ava';
 import { testRelay, until, SECRETS } from '../helpers/relay.ts';
 import { decode } from '../helpers/ffmpeg.ts';
 import { parseHead } from '../helpers/listen.ts';
-import { parseIcyStream } from '../../relay/icy.ts';
+import { parseIcyStream } from '../../stream/icy.ts';
 import type { RunningRelay, StartRelayOptions } from '../../relay/start.ts';
 import { ADMIN, get, listenerIds, receivesMore, startSources, stopAll, tap, type SourceSpec, type Tap } from './admin-client.ts';
 

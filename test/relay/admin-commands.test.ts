@@ -5,7 +5,7 @@ import test from 'ava';
 import type { ChildProcess } from 'node:child_process';
 import { testRelay, until, SECRETS } from '../helpers/relay.ts';
 import type { RunningRelay } from '../../relay/start.ts';
-import type { RelayEvents } from '../../relay/context.ts';
+import type { RelayEvents } from '../../stream/context.ts';
 import { ADMIN, RELAY, SOURCE, get, receivesMore, startSources, stopAll, tap, type Credentials, type Tap } from './admin-client.ts';
 
 let relay: RunningRelay;

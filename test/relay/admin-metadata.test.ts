@@ -1,8 +1,8 @@
 // Title updates, the pure parts: raw query bytes, charsets, control characters, the ICY cap.
 import test from 'ava';
 import { MAX_TITLE_BYTES, acceptsUrlUpdates, cleanTitle, decodeTitle, rawQueryParam, titleUpdate } from '../../relay/admin/metadata.ts';
-import { icyBlock } from '../../relay/icy.ts';
-import type { Codec } from '../../relay/contracts.ts';
+import { icyBlock } from '../../stream/icy.ts';
+import type { Codec } from '../../stream/types.ts';
 
 const param = test.macro({
   exec(t, query: string, name: string, expected: number[] | null) {

@@ -9,7 +9,7 @@ import {
   streamList,
   updateMetadataDocument,
 } from '../../relay/admin/documents.ts';
-import type { ListenerStats, MountStats } from '../../relay/contracts.ts';
+import type { ListenerStats, MountStats } from '../../stream/types.ts';
 import { liveMountStats } from '../helpers/mount-stats.ts';
 
 const escapes = test.macro({

@@ -5,9 +5,9 @@
 import test from 'ava';
 import { PassThrough } from 'node:stream';
 import { EdgeHub } from '../../relay/edge/hub.ts';
-import type { EdgeCommand, EdgeListener } from '../../relay/edge/protocol.ts';
-import { Listener } from '../../relay/listener.ts';
-import { MountRegistry } from '../../relay/mount-registry.ts';
+import type { EdgeCommand, EdgeListener } from '../../contracts/edge.ts';
+import { Listener } from '../../stream/listener.ts';
+import { MountRegistry } from '../../stream/mount-registry.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { relayConfig } from '../helpers/relay.ts';
 

@@ -6,7 +6,7 @@ import { testRelay, SECRETS, until } from '../helpers/relay.ts';
 import { startSource, stopProcess, decode } from '../helpers/ffmpeg.ts';
 import { openListener } from '../helpers/listen.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
-import type { Mount } from '../../relay/mount.ts';
+import type { Mount } from '../../stream/mount.ts';
 
 test('killed source: listeners land on the fallback without reconnecting and return on override', async (t) => {
   const relay = await testRelay({ mounts: { '/main.mp3': { fallbackMount: '/backup.mp3' }, '/backup.mp3': {} } });

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../relay/clock.ts';
+import type { Clock } from '../../stream/clock.ts';
 import { FilePlayer, loadMp3File, type FileTarget } from '../../relay/file-mount.ts';
 import { FilePacer } from '../../relay/file-pacer.ts';
 import { mp3Frames } from '../../relay/mp3-frames.ts';

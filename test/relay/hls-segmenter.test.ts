@@ -3,8 +3,8 @@
 // sources, samplerates and the 33-bit wrap.
 import test from 'ava';
 import { Segmenter, type Segment } from '../../relay/hls/segmenter.ts';
-import { parseMpegHeader } from '../../relay/formats/mpeg.ts';
-import { parseAdtsHeader } from '../../relay/formats/adts.ts';
+import { parseMpegHeader } from '../../stream/formats/mpeg.ts';
+import { parseAdtsHeader } from '../../stream/formats/adts.ts';
 import { PTS_MODULO, addTicks, samplesToTicks } from '../../relay/hls/pts.ts';
 
 /** MPEG-1 Layer III, 128 kbit/s, no padding: 417 bytes at 44.1 kHz, 384 at 48 kHz. */

@@ -2,9 +2,9 @@
 // refreshed by every request, ended after three target durations of silence, refused like a
 // stream when the mount or the server is full, and keeping an on-demand upstream like a listener.
 import test from 'ava';
-import { createContext } from '../../relay/context.ts';
+import { createContext } from '../../stream/context.ts';
 import { HlsSessions } from '../../relay/hls/sessions.ts';
-import { onDemand } from '../../relay/pull/on-demand.ts';
+import { onDemand } from '../../stream/pull/on-demand.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { SECRETS, relayConfig } from '../helpers/relay.ts';
 

@@ -4,7 +4,7 @@
 // 127.0.0.1; "another host" is an X-Forwarded-For the relay believes from a trusted proxy.
 import test from 'ava';
 import { once } from 'node:events';
-import { TAKEOVER_IDLE_MS } from '../../relay/mount-registry.ts';
+import { TAKEOVER_IDLE_MS } from '../../stream/mount-registry.ts';
 import { testRelay, until } from '../helpers/relay.ts';
 import { FRAME_BYTES, RawClient, SkewedClock, errorReply, goodPut, masked, mp3, openSource, openStream } from './ingest-kit.ts';
 

@@ -2,7 +2,7 @@
 // bad reaches a listener, and afterwards the relay still serves a source and a listener.
 import test from 'ava';
 import { once } from 'node:events';
-import { MAX_HEAD_BYTES, MAX_HEAD_LINES } from '../../relay/header-lines.ts';
+import { MAX_HEAD_BYTES, MAX_HEAD_LINES } from '../../stream/header-lines.ts';
 import { testRelay, until } from '../helpers/relay.ts';
 import { FRAME_BYTES, RawClient, errorReply, goodPut, masked, mp3, openSource, openStream, servesNormally, sourceHead, SOURCE_OK } from './ingest-kit.ts';
 

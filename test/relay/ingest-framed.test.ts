@@ -3,7 +3,7 @@
 // body is complete the source ends and the relay closes the connection.
 import test from 'ava';
 import { once } from 'node:events';
-import type { SourceEndReason } from '../../relay/mount.ts';
+import type { SourceEndReason } from '../../stream/mount.ts';
 import { decode } from '../helpers/ffmpeg.ts';
 import { testRelay } from '../helpers/relay.ts';
 import { RawClient, SOURCE_OK, goodPut, mp3, openStream } from './ingest-kit.ts';

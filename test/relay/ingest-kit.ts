@@ -5,7 +5,7 @@ import net from 'node:net';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
-import { systemClock, type Clock, type Timer } from '../../relay/clock.ts';
+import { systemClock, type Clock, type Timer } from '../../stream/clock.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { FFMPEG, decode } from '../helpers/ffmpeg.ts';
 import { SECRETS } from '../helpers/relay.ts';

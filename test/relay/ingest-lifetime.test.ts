@@ -3,7 +3,7 @@
 // (ffmpeg killed and restarted) keeps them on the same connection, and no reconnect closes them.
 import test from 'ava';
 import { once } from 'node:events';
-import type { SourceEndReason } from '../../relay/mount.ts';
+import type { SourceEndReason } from '../../stream/mount.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
 import { SECRETS, testRelay, until } from '../helpers/relay.ts';
 import { decode, startSource, stopProcess } from '../helpers/ffmpeg.ts';

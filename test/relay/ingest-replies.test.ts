@@ -1,7 +1,7 @@
 // What a source client gets back, byte for byte (research icecast.md §1.3, §1.6, §1.7, Appendix A):
 // credentials, Content-Type, framing, Expect, the protocol token and the method's case.
 import test from 'ava';
-import type { RelayEvents } from '../../relay/context.ts';
+import type { RelayEvents } from '../../stream/context.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { testRelay } from '../helpers/relay.ts';
 import { RawClient, SOURCE_401, SOURCE_AUTH, SOURCE_OK, errorReply, masked, sourceHead } from './ingest-kit.ts';

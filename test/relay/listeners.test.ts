@@ -7,7 +7,7 @@ import { testRelay, SECRETS } from '../helpers/relay.ts';
 import { startSource, stopProcess, decode } from '../helpers/ffmpeg.ts';
 import { listen, openListener, rawRequest, parseHead } from '../helpers/listen.ts';
 import { makeAudio } from '../helpers/media.ts';
-import { parseIcyStream } from '../../relay/icy.ts';
+import { parseIcyStream } from '../../stream/icy.ts';
 
 const auth = 'Basic ' + Buffer.from(`source:${SECRETS.sourcePassword}`).toString('base64');
 

@@ -3,7 +3,7 @@
 // icegate. Registered only where icecast2 is installed, so `npm test` passes without it.
 import test, { type ExecutionContext } from 'ava';
 import http from 'node:http';
-import { parseIcyStream } from '../../relay/icy.ts';
+import { parseIcyStream } from '../../stream/icy.ts';
 import { decode, startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { ICECAST2, ICECAST2_PASSWORDS, startIcecast2, type Icecast2Options, type RunningIcecast2 } from '../helpers/icecast2.ts';
 import { listen } from '../helpers/listen.ts';

@@ -2,8 +2,8 @@
 // until the upstream delivers, and the upstream dropped once the last listener left.
 import test from 'ava';
 import net from 'node:net';
-import { systemClock } from '../../relay/clock.ts';
-import { createContext } from '../../relay/context.ts';
+import { systemClock } from '../../stream/clock.ts';
+import { createContext } from '../../stream/context.ts';
 import { createRelayServer } from '../../relay/server.ts';
 import { startPullService } from '../../relay/pull/service.ts';
 import { decode, startSource, stopProcess } from '../helpers/ffmpeg.ts';

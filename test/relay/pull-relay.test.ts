@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { RunningRelay } from '../../relay/start.ts';
 import { startPullService } from '../../relay/pull/service.ts';
 import { relayPullSchema } from '../../config/schema.ts';
-import { parseIcyStream } from '../../relay/icy.ts';
+import { parseIcyStream } from '../../stream/icy.ts';
 import { decode, startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { listen, openListener } from '../helpers/listen.ts';
 import { SECRETS, testRelay, until } from '../helpers/relay.ts';

@@ -3,7 +3,7 @@
 import test from 'ava';
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
-import type { RelayEvents } from '../../relay/context.ts';
+import type { RelayEvents } from '../../stream/context.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { matchPassword } from '../../relay/shoutcast-server.ts';
 import { parsePasswordLine } from '../../relay/shoutcast.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { OK2_REPLY, parseIcyHeaders, parsePasswordLine, type PasswordLine } from '../../relay/shoutcast.ts';
-import { describeSource } from '../../relay/source-headers.ts';
+import { describeSource } from '../../stream/source-headers.ts';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 

@@ -3,7 +3,7 @@ import test from 'ava';
 import { globalStats, iceStats, icecastIsoTime, icecastTime, sourceFields, type ServerInfo } from '../../relay/status/icestats.ts';
 import { jsonValue, statusJson } from '../../relay/status/status-json.ts';
 import { statusHtml } from '../../relay/status/status-html.ts';
-import type { MountStats } from '../../relay/contracts.ts';
+import type { MountStats } from '../../stream/types.ts';
 import { liveMountStats } from '../helpers/mount-stats.ts';
 
 const START = Date.UTC(2026, 10, 20, 22, 22, 7);

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import type { ActionResult, ListenersPage, StateSnapshot } from '../../supervisor/contract.ts';
+import type { ActionResult, ListenersPage, StateSnapshot } from '../../contracts/control-api.ts';
 import { runSupervisor, type RunningSupervisor } from '../../supervisor/main.ts';
 import { startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { listen } from '../helpers/listen.ts';

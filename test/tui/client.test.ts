@@ -1,7 +1,7 @@
 // The control client against a fake control API on a real unix socket: snapshots over SSE,
 // reconnection when the supervisor goes away and returns, reads, and every action's request.
 import test from 'ava';
-import type { StateSnapshot } from '../../supervisor/contract.ts';
+import type { StateSnapshot } from '../../contracts/control-api.ts';
 import { ControlClient, describeError } from '../../tui/client.ts';
 import type { Connection } from '../../tui/view-model.ts';
 import { eventually, FakeControl } from './fake-control.ts';

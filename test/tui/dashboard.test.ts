@@ -1,7 +1,7 @@
 // The dashboard's state without a terminal: the selection follows its item when rows reorder,
 // the log follows its end, a prompt edits text, and a changing key does nothing before "y".
 import test from 'ava';
-import type { ActionResult } from '../../supervisor/contract.ts';
+import type { ActionResult } from '../../contracts/control-api.ts';
 import { Dashboard, type Backend } from '../../tui/dashboard.ts';
 import { listenersPage, logPage, mount, snapshot } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-// A stand-in for the supervisor's control API (supervisor/contract.ts) on a unix socket in a
+// A stand-in for the supervisor's control API (contracts/control-api.ts) on a unix socket in a
 // temporary directory: scripted snapshots pushed over SSE, listeners and logs pages, and every
 // action recorded. It can go away and come back on the same path, as a restarted supervisor does.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../../supervisor/contract.ts';
+import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../../contracts/control-api.ts';
 import { listenersPage, logPage, snapshot } from './fixtures.ts';
 
 export interface RecordedAction {

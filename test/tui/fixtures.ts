@@ -1,6 +1,6 @@
 // A control-API snapshot with everything the dashboard shows, for pure tests and the fake
 // control server. Times are fixed so rendered text is stable.
-import type { ComponentView, ListenersPage, LogPage, MountView, StateSnapshot } from '../../supervisor/contract.ts';
+import type { ComponentView, ListenersPage, LogPage, MountView, StateSnapshot } from '../../contracts/control-api.ts';
 
 export const NOW = '2026-03-01T12:00:00.000Z';
 

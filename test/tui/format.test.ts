@@ -1,7 +1,7 @@
 // Numbers, durations and states as the dashboard writes them: short, fixed and ASCII.
 import { inspect } from 'node:util';
 import test from 'ava';
-import type { ComponentView } from '../../supervisor/contract.ts';
+import type { ComponentView } from '../../contracts/control-api.ts';
 import { componentStateWords, componentTone, formatBitrate, formatBytes, formatDuration, formatPercent, SPARK_LEVELS, sparkline } from '../../tui/format.ts';
 
 const table = <I, O>(name: string, fn: (input: I) => O, rows: readonly (readonly [I, O])[]) => {

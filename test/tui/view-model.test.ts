@@ -1,7 +1,7 @@
 // The snapshot as rows: what each pane says, at the widths operators have, and that no row is
 // ever wider than its pane or carries a control character.
 import test from 'ava';
-import type { StateSnapshot } from '../../supervisor/contract.ts';
+import type { StateSnapshot } from '../../contracts/control-api.ts';
 import { fitColumns, headerLine, rowLine, type Column } from '../../tui/columns.ts';
 import { headerLines, healthTable, listenersTable, logTable, mountsTable, securityTable, verdict, type Table } from '../../tui/view-model.ts';
 import { component, listenersPage, logPage, mount, NOW, snapshot } from './fixtures.ts';

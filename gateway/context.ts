@@ -1,0 +1,119 @@
+// What every port of the gateway shares: the compiled policy, the credential limiter, the
+// upstream, the head limits, the clock and one event bus (logs now, the dashboard later).
+import type { EventEmitter } from 'node:events';
+import type tls from 'node:tls';
+import { plainAddress } from '../stream/client-ip.ts';
+import type { Policy } from '../policies/evaluate.ts';
+import type { PortRole, Route } from '../policies/types.ts';
+import type { GatewayErrorCode } from '../policies/errors.ts';
+import type { CredentialLimiter } from './limits/rate-limit.ts';
+import type { NowClock } from './limits/connection-limits.ts';
+import type { ListenerAuth } from './listener-auth/modes.ts';
+import type { ListenerCaps } from './limits/listener-caps.ts';
+import { errorId } from './ports/respond.ts';
+
+export interface Upstream {
+  readonly host: string;
+  readonly port: number;
+  /** "http://host:port", what http-proxy is pointed at. */
+  readonly origin: string;
+}
+
+export interface HeadLimits {
+  readonly headerTimeoutMs: number;
+  readonly maxHeaderBytes: number;
+  /** Lines of a request head, the request line included. */
+  readonly maxHeaders: number;
+}
+
+export interface DenyEvent {
+  readonly role: PortRole;
+  readonly ip: string;
+  readonly code: GatewayErrorCode;
+  /** Fixed text from the decision; never quotes the request. */
+  readonly reason: string;
+  /** The reference in the response body. */
+  readonly id: string;
+}
+
+export type TlsReloadEvent = { readonly ok: true; readonly fingerprint256: string } | { readonly ok: false; readonly error: string };
+
+export interface GatewayEvents {
+  deny: [DenyEvent];
+  forward: [{ readonly role: PortRole; readonly ip: string; readonly route: Route; readonly target: string }];
+  /** The upstream refused, dropped or garbled a forwarded request. */
+  'upstream-error': [{ readonly role: PortRole; readonly ip: string; readonly message: string }];
+  /** A TLS handshake failed (old protocol, no shared cipher, not TLS at all). */
+  'tls-client-error': [{ readonly role: PortRole; readonly ip: string; readonly code: string }];
+  'tls-reload': [TlsReloadEvent];
+  /** A listening server failed (e.g. out of file descriptors); it keeps listening. */
+  'server-error': [{ readonly server: string; readonly message: string }];
+  /** The limiter failed (e.g. Redis and its fallback); a request not yet forwarded is refused. */
+  'limiter-error': [{ readonly message: string }];
+  /** A listener authentication backend (webhook) failed; its listeners are refused meanwhile. */
+  'auth-backend-error': [{ readonly mount: string; readonly message: string }];
+  /** An htpasswd file or the revocation list could not be (fully) read; the last good one stays. */
+  'auth-file-error': [{ readonly file: string; readonly message: string }];
+  /** The edge's pulls: connected, refused, reconnecting (relay/pull/pull.ts messages, never credentials). */
+  edge: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
+  /** An address came under a ban or credential block (security.ts); `closed`: its connections closed. */
+  ban: [BanEvent];
+  /** The operator lifted a ban or block. */
+  unban: [{ readonly ip: string }];
+}
+
+export interface BanEvent {
+  /** The address, or an IPv6 /64. */
+  readonly ip: string;
+  /** The role whose credentials were guessed; null for an operator ban. */
+  readonly role: PortRole | null;
+  readonly reason: 'operator' | 'rate-limited';
+  /** ISO 8601; null = until unbanned. */
+  readonly until: string | null;
+  readonly closed: number;
+}
+
+/**
+ * The ports read the fields a reload swaps (live-settings.ts) from here at every request, never
+ * keeping a copy: that is how new settings reach the next request without closing a socket.
+ */
+export interface GatewayContext {
+  readonly policy: Policy;
+  readonly limiter: CredentialLimiter;
+  /** Per-mount listener authentication (listener-auth.ts); swapped by a reload. */
+  listenerAuth: ListenerAuth;
+  readonly upstream: Upstream;
+  /** Swapped by a reload. */
+  limits: HeadLimits;
+  readonly clock: NowClock;
+  readonly events: EventEmitter<GatewayEvents>;
+  /** Per-address caps of the listener ports (listener-caps.ts); none when absent. */
+  readonly caps?: ListenerCaps;
+  /** How a listener's address is passed on upstream (gateway.privacy.anonymizeIps); unchanged when absent. */
+  showListenerIp?: (ip: string) => string;
+}
+
+/** Records a refusal and returns the reference its response must carry. */
+export function noteDeny(ctx: GatewayContext, role: PortRole, ip: string, code: GatewayErrorCode, reason: string): string {
+  const id = errorId();
+  ctx.events.emit('deny', { role, ip, code, reason, id });
+  return id;
+}
+
+/** Failed handshakes as events. A client that hangs up mid-handshake is not worth a line; a refused protocol or cipher is. */
+export function reportTlsClientErrors(server: tls.Server, ctx: GatewayContext, role: PortRole): void {
+  server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET') return;
+    ctx.events.emit('tls-client-error', { role, ip: plainAddress(socket.remoteAddress), code: err.code ?? 'unknown' });
+  });
+}
+
+/** gateway.upstream (checked by the schema to be http://host:port) as connect options. */
+export function parseUpstream(url: string): Upstream {
+  const u = new URL(url);
+  if (u.protocol !== 'http:') throw new RangeError('the upstream must be an http:// URL');
+  // URL keeps IPv6 literals bracketed; net.connect wants them bare.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = u.port === '' ? 80 : Number(u.port);
+  return { host, port, origin: `http://${u.host}` };
+}

@@ -1,0 +1,52 @@
+// The gateway's side of the supervisor's IPC channel (contracts/ipc.ts): `ready` with
+// the ports it actually bound, then pings, the security view and the bytes its edge sent for the
+// dashboard, the operator's ban and unban, and live reloads. Listeners are listed and kicked
+// through the relay, which the edge reports every one of them to (relay/edge/).
+import type { Config } from '../config/schema.ts';
+import type { GatewaySecurityApi } from '../contracts/control-api.ts';
+import { ChildError, sendReady, serveRequests } from '../contracts/ipc.ts';
+import type { RunningGateway } from './start.ts';
+
+/**
+ * Does nothing unless the gateway runs under `icegate start` (an IPC channel exists).
+ * `prepare`: what the start did to the loaded config (relative paths resolved) before using it.
+ */
+export function serveSupervisor(gateway: RunningGateway, prepare: (config: Config) => Config = (c) => c): void {
+  if (process.send === undefined) return;
+  const security = (gateway as { security?: GatewaySecurityApi }).security ?? null;
+  const needSecurity = (): GatewaySecurityApi => {
+    if (security === null) throw new ChildError('unavailable', 'this gateway has no security view');
+    return security;
+  };
+  serveRequests(async (method, params) => {
+    switch (method) {
+      case 'ping':
+        return 'pong';
+      case 'snapshot': {
+        const edge = gateway.edge.stats();
+        return {
+          security: security?.view() ?? null,
+          bytesSent: Object.fromEntries(edge.mounts.map((m) => [m.mount.mount, m.mount.bytesSent])),
+        };
+      }
+      case 'ban': {
+        await needSecurity().ban(String(params.ip), typeof params.seconds === 'number' ? params.seconds : null, 'operator');
+        return `${String(params.ip)} banned`;
+      }
+      case 'unban': {
+        if (!(await needSecurity().unban(String(params.ip)))) throw new ChildError('not-banned', `${String(params.ip)} was not banned`);
+        return `${String(params.ip)} unbanned`;
+      }
+      case 'reload': {
+        // Live keys only (live-settings.ts); the supervisor restarts the gateway for the others.
+        await gateway.reload(prepare(params.config as Config)).catch((err: unknown) => {
+          throw new ChildError('reload-refused', `gateway settings unchanged: ${(err as Error).message}`);
+        });
+        return 'gateway settings applied';
+      }
+      default:
+        throw new ChildError('not-found', `the gateway has no ${method}`);
+    }
+  });
+  sendReady({ ...gateway.ports() });
+}

@@ -1,0 +1,217 @@
+// Build and start a gateway: the one way the CLI, the supervisor and the tests bring it up.
+// Certificates first (generated into stateDir when none are configured), then every port; if
+// one port cannot be opened, the ones already open are closed again and the error is thrown.
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:net';
+import type tlsTypes from 'node:tls';
+import { randomBytes } from 'node:crypto';
+import type { Config, ResolvedSecrets } from '../config/schema.ts';
+import { EDGE_PULL_HEADER } from '../contracts/edge.ts';
+import { compilePolicy, type Policy } from '../policies/evaluate.ts';
+import type { NowClock } from './limits/connection-limits.ts';
+import type { CredentialLimiter } from './limits/rate-limit.ts';
+import { ipDisplay } from './privacy.ts';
+import { openRateLimitStore } from './limits/rate-limit-store.ts';
+import { GatewaySecurity } from './limits/security.ts';
+import { createAdminServer } from './ports/admin-port.ts';
+import { bind, type Bound } from './ports/bind.ts';
+import { parseUpstream, type GatewayContext, type GatewayEvents } from './context.ts';
+import { Edge, type EdgeOptions, type EdgeStats } from './edge/fan-out.ts';
+import { edgeRelayConfig } from './edge/config.ts';
+import { EdgeReporter, type EdgeReporterOptions, type ReporterState } from './edge/report.ts';
+import { upstreamCredentials } from './edge/upstream-auth.ts';
+import { createForwarder } from './forward/proxy.ts';
+import { ListenerAuth } from './listener-auth/modes.ts';
+import { ListenerCaps } from './limits/listener-caps.ts';
+import { headLimits, LiveSettings } from './live-settings.ts';
+import { createListenerServer, createListenerTlsServer } from './ports/listener-port.ts';
+import { createPlainSourceServer, createSourceServer } from './ports/source-port.ts';
+import { TlsContext } from './tls/context.ts';
+import { ensureAdminCa, ensureServerCertificate } from './tls/files.ts';
+
+export interface GatewayPorts {
+  listener: number;
+  listenerTls: number;
+  source: number;
+  /** null when gateway.source.plainPort is null. */
+  sourcePlain: number | null;
+  admin: number;
+}
+
+export interface StartGatewayOptions {
+  config: Config;
+  /** Default: config.stateDir. */
+  stateDir?: string;
+  /** Bind every port to this address instead of the configured ones (tests use 127.0.0.1). */
+  host?: string;
+  /** Override configured ports (tests use 0). */
+  ports?: Partial<GatewayPorts>;
+  limiter?: CredentialLimiter;
+  policy?: Policy;
+  clock?: NowClock;
+  /** Timing of the edge's pulls (tests shorten the linger). */
+  edge?: Pick<EdgeOptions, 'clock' | 'holdMs' | 'lingerMs' | 'connectTimeoutMs' | 'backoff'>;
+  /** The relay core's secrets, for gateway.upstreamAuth: null in front of this config's relay core. */
+  secrets?: ResolvedSecrets;
+  /** Timing of the channel that reports the edge's listeners (tests shorten it). */
+  channel?: Pick<EdgeReporterOptions, 'intervalMs' | 'flushDelayMs' | 'backoff'>;
+}
+
+export interface RunningGateway {
+  ports(): GatewayPorts;
+  readonly events: EventEmitter<GatewayEvents>;
+  readonly tls: TlsContext;
+  /** The mounts the gateway pulls and the listeners it serves itself. */
+  readonly edge: { stats(): EdgeStats };
+  /** The channel that reports the edge's listeners to the relay core; 'off' without credentials or in front of Icecast. */
+  readonly channel: { readonly gateway: string; state(): ReporterState };
+  /** Files this start created (self-signed certificate, private CA), so the operator can be told where. */
+  readonly generated: readonly string[];
+  /** Refusals, bans and the certificate for the supervisor; the operator's ban and unban. */
+  readonly security: GatewaySecurity;
+  /**
+   * Applies gateway.mounts, tokens, limits, the rateLimit thresholds and privacy of `config`
+   * without closing a socket (live-settings.ts); other keys need a restart and are left as they
+   * are. Rejects, changing nothing, when an htpasswd file cannot be read.
+   */
+  reload(config: Config): Promise<void>;
+  /** The configuration in force (the start's, with the live keys of the last reload). */
+  config(): Config;
+  close(): Promise<void>;
+}
+
+const systemClock: NowClock = { now: () => Date.now() };
+
+export async function startGateway(o: StartGatewayOptions): Promise<RunningGateway> {
+  const g = o.config.gateway;
+  const stateDir = o.stateDir ?? o.config.stateDir;
+  const serverCert = await ensureServerCertificate(g.tls, stateDir);
+  const ca = g.admin.clientCertificates ? await ensureAdminCa(stateDir) : null;
+  const generated = [serverCert, ...(ca ? [ca] : [])].filter((e) => e.generated).map((e) => e.paths.cert);
+  const tls = await TlsContext.open({ server: serverCert.paths, adminCa: ca?.paths.cert ?? null });
+  const events = new EventEmitter<GatewayEvents>();
+  tls.on('reload', (event) => events.emit('tls-reload', event));
+  // gateway.rateLimit: the limiter and, with store: redis, the client the operator bans share.
+  const store = openRateLimitStore(g.rateLimit, (message) => events.emit('limiter-error', { message }));
+  const limiter = o.limiter ?? store.limiter;
+  const clock = o.clock ?? systemClock;
+  // Reads the htpasswd files: a missing or bad one fails the start, naming the file and line.
+  const listenerAuth = await ListenerAuth.open({ gateway: g, server: o.config.relay.hostname, stateDir, deps: { limiter, clock, events } }).catch((err: unknown) => {
+    tls.close();
+    store.close();
+    throw err;
+  });
+  const ctx: GatewayContext = {
+    policy: o.policy ?? compilePolicy(),
+    limiter,
+    listenerAuth,
+    upstream: parseUpstream(g.upstream),
+    limits: headLimits(g.limits),
+    clock,
+    events,
+    // Rates are measured on the monotonic clock: a wall clock stepped by NTP must not refill or drain them.
+    caps: new ListenerCaps(g.limits, { now: () => performance.now() }),
+    showListenerIp: ipDisplay(g.privacy.anonymizeIps),
+  };
+  const security = new GatewaySecurity({
+    events,
+    clock,
+    limiter,
+    closeOnBan: g.rateLimit.closeOnBan,
+    anonymizeIps: g.privacy.anonymizeIps,
+    redis: store.redis,
+    certificatePem: () => String(tls.options().cert),
+  });
+  const forwarder = createForwarder(ctx.upstream);
+  // The relay core hears of the edge's listeners through a channel, and knows its pulls by this id (relay/edge).
+  const credentials = upstreamCredentials(o.config, o.secrets ?? null);
+  const gatewayId = randomBytes(9).toString('base64url');
+  const edge = new Edge({
+    ...o.edge,
+    credentials,
+    ...(credentials ? { pullHeaders: [[EDGE_PULL_HEADER, gatewayId]] as const } : {}),
+    upstream: ctx.upstream.origin,
+    config: edgeRelayConfig(o.config.relay),
+    log: (level, message) => events.emit('edge', { level, message }),
+  });
+  const reporter = credentials
+    ? new EdgeReporter({
+        ...o.channel,
+        edge,
+        upstream: ctx.upstream,
+        credentials,
+        gateway: gatewayId,
+        showIp: (ip) => ctx.showListenerIp?.(ip) ?? ip,
+        ...(o.edge?.clock ? { clock: o.edge.clock } : {}),
+        log: (level, message) => events.emit('edge', { level, message: `relay channel: ${message}` }),
+      })
+    : null;
+  // A handshake is part of the request head's time budget (Node's default allows 120 s).
+  const secure = (withCa: boolean): tlsTypes.TlsOptions => ({ ...tls.options(withCa), handshakeTimeout: ctx.limits.headerTimeoutMs });
+  const sourceTls = createSourceServer(ctx, secure(false));
+  const listenerTls = createListenerTlsServer(ctx, forwarder, edge, secure(false));
+  const admin = createAdminServer(ctx, forwarder, { secure: secure(ca !== null), clientCertificates: ca !== null });
+  tls.attach(sourceTls);
+  tls.attach(listenerTls);
+  tls.attach(admin, ca !== null);
+
+  const want = { ...portsOf(o.config), ...o.ports };
+  const listenerPlain = createListenerServer(ctx, forwarder, edge);
+  const live = new LiveSettings({ ctx, security, stateDir, deps: { limiter, clock, events }, servers: [listenerPlain, listenerTls, admin] }, o.config);
+  const plan: [keyof GatewayPorts, Server, number | null, string][] = [
+    ['listener', listenerPlain, want.listener, o.host ?? g.listener.host],
+    ['listenerTls', listenerTls, want.listenerTls, o.host ?? g.listener.host],
+    ['source', sourceTls, want.source, o.host ?? g.source.host],
+    ['sourcePlain', createPlainSourceServer(ctx), want.sourcePlain, o.host ?? g.source.plainHost],
+    ['admin', admin, want.admin, o.host ?? g.admin.host],
+  ];
+  // Every port's connections, so a ban refuses and closes them (security.ts).
+  for (const [name, server] of plan) security.track(server, name.startsWith('listener') ? 'listener' : name.startsWith('source') ? 'source' : 'admin');
+  const bound = new Map<keyof GatewayPorts, Bound>();
+  const closeAll = async (): Promise<void> => {
+    reporter?.close();
+    edge.close();
+    tls.close();
+    ctx.listenerAuth.close();
+    security.close();
+    store.close();
+    await Promise.all([...bound.values()].map((b) => b.close()));
+  };
+  try {
+    for (const [name, server, port, host] of plan) {
+      if (port === null) continue;
+      bound.set(name, await bind(server, port, host, (err) => events.emit('server-error', { server: name, message: err.message })));
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  tls.watch();
+  listenerAuth.watch();
+  security.start();
+  reporter?.start();
+  const portOf = (name: keyof GatewayPorts): number => bound.get(name)!.port();
+  return {
+    ports: () => ({
+      listener: portOf('listener'),
+      listenerTls: portOf('listenerTls'),
+      source: portOf('source'),
+      sourcePlain: bound.has('sourcePlain') ? portOf('sourcePlain') : null,
+      admin: portOf('admin'),
+    }),
+    events,
+    tls,
+    edge,
+    channel: { gateway: gatewayId, state: () => reporter?.state ?? 'off' },
+    security,
+    generated,
+    reload: (config) => live.apply(config),
+    config: () => live.current,
+    close: closeAll,
+  };
+}
+
+function portsOf(config: Config): GatewayPorts {
+  const g = config.gateway;
+  return { listener: g.listener.port, listenerTls: g.listener.tlsPort, source: g.source.port, sourcePlain: g.source.plainPort, admin: g.admin.port };
+}
