@@ -25,7 +25,8 @@ import { planReload, type ReloadPlan } from './reload.ts';
 import { DEFAULT_RESTART_POLICY } from './restart-policy.ts';
 import { emptySecurity, MountHistory, mountTotals, mountViews, overallHealth, type GatewayReport, type RelayReport } from './state.ts';
 
-const BIN = fileURLToPath(new URL('../bin/icegate.js', import.meta.url));
+// The package's bin/icegate.js, from the sources (supervisor/) or from the build (dist/supervisor/).
+const BIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../bin/icegate.js' : '../../bin/icegate.js', import.meta.url));
 
 export const DEFAULT_TIMING: ComponentTiming = {
   policy: DEFAULT_RESTART_POLICY,
