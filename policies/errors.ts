@@ -8,7 +8,7 @@ export interface GatewayErrorEntry {
   readonly status: number;
   /** Body text sent to the client. */
   readonly message: string;
-  /** When the gateway answers with it; the README's error table is written from these. */
+  /** When the gateway answers with it; docs/errors.md is generated from these (npm run docs:errors). */
   readonly when: string;
 }
 

@@ -12,7 +12,7 @@ export interface RelayErrorEntry {
   readonly challenge?: 'basic' | 'source';
   /** Set on the relay's own errors, which may carry a detail: body = message + separator + detail. */
   readonly detailSeparator?: string;
-  /** When the relay sends it; the README's error table is written from these. */
+  /** When the relay sends it; docs/errors.md is generated from these (npm run docs:errors). */
   readonly when: string;
 }
 
@@ -25,17 +25,14 @@ export const RELAY_ERRORS = {
   RELAY_TOO_MANY_SOURCES: { status: 403, message: 'too many sources connected', body: 'plain', when: 'The source limit is reached.' },
   RELAY_NO_CONTENT_TYPE: { status: 403, message: 'No Content-type given', body: 'plain', when: 'A PUT source sent no Content-Type.' },
   RELAY_MOUNT_RESERVED: { status: 403, message: 'Mountpoint name is reserved', body: 'plain', when: 'A source tried a path the relay serves itself (/admin, /api, *.xsl, playlists, /metrics, /hls).' },
-  RELAY_CONTENT_TYPE_NOT_SUPPORTED: { status: 403, message: 'Content-type not supported', body: 'plain', when: 'A source sent a Content-Type the mount does not accept.' },
   // Listener side (research §2.6).
   RELAY_NOT_FOUND: { status: 404, message: 'The file you requested could not be found', body: 'html', when: 'No live mount, fallback or file matches the path.' },
   RELAY_MAX_LISTENERS: { status: 403, message: 'max listeners reached', body: 'plain', when: 'The mount is at maxListeners and has no fallbackWhenFull.' },
-  RELAY_LISTENER_AUTH: { status: 401, message: AUTH_BODY, body: 'plain', challenge: 'basic', when: 'A listener on a mount with authentication sent no or wrong credentials.' },
   RELAY_CONNECTION_LIMIT: { status: 403, message: 'Icecast connection limit reached', body: 'plain', when: 'The server-wide client limit is reached.' },
   RELAY_UNKNOWN_REQUEST: { status: 400, message: 'unknown request', body: 'html', when: 'A method the relay does not serve (e.g. POST).' },
   // Admin (research §3.1, §3.2, §1.9).
   RELAY_ADMIN_AUTH: { status: 401, message: AUTH_BODY, body: 'plain', challenge: 'basic', when: 'An admin request without valid admin (or mount source) credentials.' },
   RELAY_UNRECOGNISED_COMMAND: { status: 400, message: 'Unrecognised command', body: 'html', when: 'An unknown /admin/ command.' },
-  RELAY_UNKNOWN_ADMIN_REQUEST: { status: 400, message: 'Unknown admin request', body: 'html', when: 'A general admin command the relay does not know.' },
   RELAY_MOUNT_REQUEST_UNKNOWN: { status: 400, message: 'Mount request unknown', body: 'html', when: 'A general admin command was sent with a mount parameter.' },
   RELAY_MISSING_PARAMETER: { status: 400, message: 'Missing parameter', body: 'html', when: 'An admin command lacks a required parameter.' },
   RELAY_SOURCE_DOES_NOT_EXIST: { status: 400, message: 'Source does not exist', body: 'html', when: 'An admin command names an unknown mount.' },
