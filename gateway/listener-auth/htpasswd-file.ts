@@ -2,7 +2,7 @@
 // gateway that follows edits. A rewrite goes to a 0600 temp file in the same directory and is
 // renamed over the old one, so a reader sees the old file or the new one, never half of either.
 // A file that fails to parse (or disappears) leaves the last good table in force: a bad edit must
-// not lock every listener out, nor let anyone in (DESIGN.md "bad input changes nothing").
+// not lock every listener out, nor let anyone in: bad input changes nothing.
 import { writePrivateFile } from '../../config/private-file.ts';
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';

@@ -1,12 +1,13 @@
 // What every listener authentication mode shares: the request as the modes see it, their verdict,
-// and the credential limiter in front of every check (research gateway.md §5: read the block
-// first, count only credentials that were sent and refused, never a probe).
+// and the credential limiter in front of every check: read the block first, count only
+// credentials that were sent and refused, never a probe (a probe is refused while blocked, but a
+// player asking before it sends credentials must not lock its own address out).
 import type { EventEmitter } from 'node:events';
 import type { Route } from '../../policies/types.ts';
 import type { NowClock } from '../limits/connection-limits.ts';
 import type { GatewayErrorCode } from '../../policies/errors.ts';
 import type { Attempt, CredentialLimiter, LimitState, Outcome } from '../limits/rate-limit.ts';
-import type { GatewayEvents } from '../context.ts';
+import type { GatewayEvents } from '../events.ts';
 
 export interface ListenerRequest {
   readonly method: string;
