@@ -163,14 +163,19 @@ export class GatewaySecurity implements GatewaySecurityApi {
   #certificate(now: number): CertificateView | null {
     const pem = this.#o.certificatePem();
     if (pem === null) return null;
-    if (this.#cert?.pem !== pem) this.#cert = { pem, info: certificateInfo(pem) };
-    const { info } = this.#cert;
-    return {
-      subject: info.subject.replace(/\n/g, ', '),
-      notAfter: info.notAfter.toISOString(),
-      daysLeft: daysUntilExpiry(pem, new Date(now)),
-      selfSigned: info.subject === info.issuer,
-    };
+    // A view is information: a certificate it cannot read is left out of it, never a failure.
+    try {
+      if (this.#cert?.pem !== pem) this.#cert = { pem, info: certificateInfo(pem) };
+      const { info } = this.#cert;
+      return {
+        subject: info.subject.replace(/\n/g, ', '),
+        notAfter: info.notAfter.toISOString(),
+        daysLeft: daysUntilExpiry(pem, new Date(now)),
+        selfSigned: info.subject === info.issuer,
+      };
+    } catch {
+      return null;
+    }
   }
 }
 

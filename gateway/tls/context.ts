@@ -1,8 +1,8 @@
 // The certificate every TLS port presents, kept current. The PEM files are watched; when they
 // change, the new pair is checked (parses, key matches, valid now: gateway/cert-info.ts) and
 // handed to each server with setSecureContext, which "replaces the secure context of an existing
-// server. Existing connections to the server are not interrupted" (Node docs; research
-// gateway.md §6.2): a renewed certificate never cuts a live stream. A pair that fails the check
+// server. Existing connections to the server are not interrupted" (Node docs;
+// docs/gateway-security.md#certificate-reload): a renewed certificate never cuts a live stream. A pair that fails the check
 // changes nothing; the old one stays in service.
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
@@ -52,8 +52,13 @@ export class TlsContext extends EventEmitter<{ reload: [TlsReloadEvent] }> {
     return secureOptions(this.#pair, withCa ? this.#caPem : null);
   }
 
+  /** For banners and log lines: never throws, so showing the certificate can never stop a port from serving. */
   get fingerprint256(): string {
-    return certificateInfo(this.#pair.certPem).fingerprint256;
+    try {
+      return certificateInfo(this.#pair.certPem).fingerprint256;
+    } catch {
+      return 'unknown';
+    }
   }
 
   /** A server to update on every reload. */
