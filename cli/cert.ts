@@ -3,9 +3,6 @@
 // private CA, and admin client certificates issued by it (gateway/certs.ts, tls-files.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { certificateInfo } from '../gateway/tls/cert-info.ts';
-import { createCa, createSelfSignedServerCert, issueClientCert, toPkcs12 } from '../gateway/tls/certs.ts';
-import { adminCaPaths, ensureAdminCa, readPair, selfSignedPaths, tlsDir, writePair } from '../gateway/tls/files.ts';
 import { UsageError, type Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';
 import { strictArgs, wholeNumber } from './strict-args.ts';
@@ -63,6 +60,10 @@ export const certCommand: Command = {
     if (kind === 'client' && name === undefined) throw new UsageError('cert client needs a NAME, e.g. alice@laptop');
     const loaded = await loadCliConfig(values.config ?? null, io);
     if (loaded === null) return 1;
+    // node-forge only for certificate work: every icegate process imports this command.
+    const { certificateInfo } = await import('../gateway/tls/cert-info.ts');
+    const { createCa, createSelfSignedServerCert, issueClientCert, toPkcs12 } = await import('../gateway/tls/certs.ts');
+    const { adminCaPaths, ensureAdminCa, readPair, selfSignedPaths, tlsDir, writePair } = await import('../gateway/tls/files.ts');
     const stateDir = loaded.config.stateDir;
     await mkdir(tlsDir(stateDir), { recursive: true, mode: 0o700 });
     if (kind === 'server') {

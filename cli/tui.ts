@@ -1,7 +1,6 @@
 // `icegate tui`: the terminal dashboard. It talks only to the control API of a running
 // `icegate start`, over the unix socket <runtimeDir>/control.sock.
 import { socketPath as controlSocketPath } from '../supervisor/paths.ts';
-import { runTui } from '../tui/main.ts';
 import type { Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';
 import { strictArgs } from './strict-args.ts';
@@ -49,6 +48,8 @@ export const tuiCommand: Command = {
       io.err('icegate tui: needs a terminal (for a one-shot report: icegate status)');
       return 1;
     }
+    // blessed is loaded by the dashboard only, never by the processes of a running stack.
+    const { runTui } = await import('../tui/main.ts');
     await runTui({ socketPath, readOnly: values['read-only'] ?? false });
     return 0;
   },

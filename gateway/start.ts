@@ -92,7 +92,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const events = new EventEmitter<GatewayEvents>();
   tls.on('reload', (event) => events.emit('tls-reload', event));
   // gateway.rateLimit: the limiter and, with store: redis, the client the operator bans share.
-  const store = openRateLimitStore(g.rateLimit, (message) => events.emit('limiter-error', { message }));
+  const store = await openRateLimitStore(g.rateLimit, (message) => events.emit('limiter-error', { message }));
   const limiter = o.limiter ?? store.limiter;
   const clock = o.clock ?? systemClock;
   // Reads the htpasswd files: a missing or bad one fails the start, naming the file and line.

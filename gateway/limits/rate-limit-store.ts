@@ -2,9 +2,9 @@
 // store: redis, one ioredis client shared by the credential limiter and the operator bans. Redis
 // is not waited for: until it answers (and whenever it fails) every limiter falls back to its
 // in-memory insurance (rate-limit.ts), so a Redis outage never opens the door or stops the gateway.
-// Commands fail at once instead of queueing while it is down (research gateway.md §5:
-// enableOfflineQueue false), which also keeps memory bounded.
-import { Redis } from 'ioredis';
+// Commands fail at once instead of queueing while it is down (enableOfflineQueue false,
+// docs/gateway-security.md#credential-rate-limiting), which also keeps memory bounded.
+import type { Redis } from 'ioredis';
 import type { GatewayConfig } from '../../config/schema.ts';
 import { CHANNELS, CredentialLimiter, DEFAULT_FAILURE_LIMITS, type Channel, type FailureLimits } from './rate-limit.ts';
 
@@ -26,10 +26,12 @@ export interface RateLimitStore {
 }
 
 /** `onError`: Redis became unreachable (once per outage, never with the URL's password). */
-export function openRateLimitStore(r: RateLimitConfig, onError: (message: string) => void, prefix = 'icegate'): RateLimitStore {
+export async function openRateLimitStore(r: RateLimitConfig, onError: (message: string) => void, prefix = 'icegate'): Promise<RateLimitStore> {
   const limits = Object.fromEntries(CHANNELS.map((c) => [c, failureLimits(r)])) as Record<Channel, FailureLimits>;
   if (r.store === 'memory' || r.redis === null) return { limiter: new CredentialLimiter({ limits }), redis: null, close: () => {} };
-  const redis = new Redis(r.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+  // ioredis is loaded only for a Redis store.
+  const { Redis: RedisClient } = await import('ioredis');
+  const redis = new RedisClient(r.redis, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000 });
   let down = false;
   redis.on('ready', () => (down = false));
   redis.on('error', (err: Error) => {

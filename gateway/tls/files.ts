@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createCa, createSelfSignedServerCert, type KeyAndCert } from './certs.ts';
+import type { KeyAndCert } from './certs.ts';
 
 export interface PemPaths {
   readonly cert: string;
@@ -39,7 +39,7 @@ export async function ensureServerCertificate(configured: { cert: string | null;
 }
 
 export async function ensureAdminCa(stateDir: string): Promise<Ensured> {
-  return ensurePair(adminCaPaths(stateDir), stateDir, () => createCa());
+  return ensurePair(adminCaPaths(stateDir), stateDir, (certs) => certs.createCa());
 }
 
 export async function readPair(paths: PemPaths): Promise<KeyAndCert> {
@@ -53,19 +53,22 @@ export async function writePair(paths: PemPaths, pair: KeyAndCert): Promise<void
   await writeAtomically(paths.cert, pair.certPem, 0o644);
 }
 
-async function ensurePair(paths: PemPaths, stateDir: string, make: () => KeyAndCert): Promise<Ensured> {
+type Certs = typeof import('./certs.ts');
+
+async function ensurePair(paths: PemPaths, stateDir: string, make: (certs: Certs) => KeyAndCert): Promise<Ensured> {
   if ((await exists(paths.cert)) && (await exists(paths.key))) return { paths, generated: false };
   await mkdir(tlsDir(stateDir), { recursive: true, mode: 0o700 });
-  await writePair(paths, make());
+  // node-forge is loaded only when a certificate is actually made.
+  await writePair(paths, make(await import('./certs.ts')));
   return { paths, generated: true };
 }
 
 /** Valid for this machine's name when it is a usable DNS name, and always for localhost. */
-function selfSigned(): KeyAndCert {
+function selfSigned(certs: Certs): KeyAndCert {
   try {
-    return createSelfSignedServerCert({ names: [hostname()] });
+    return certs.createSelfSignedServerCert({ names: [hostname()] });
   } catch {
-    return createSelfSignedServerCert();
+    return certs.createSelfSignedServerCert();
   }
 }
 

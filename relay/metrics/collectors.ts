@@ -39,9 +39,10 @@ export const PER_MOUNT_METRICS: readonly PerMountMetric[] = [
   },
 ];
 
-const AUTH_CHANNELS = ['source', 'admin'] as const;
+/** Rejected credentials by channel, counted by the route from its creation (before prom-client is loaded). */
+export type AuthFailureCounts = Record<'source' | 'admin', number>;
 
-export function createRelayRegistry(ctx: RelayContext, feeds: MetricsFeeds = {}): Registry {
+export function createRelayRegistry(ctx: RelayContext, feeds: MetricsFeeds = {}, authFailures: AuthFailureCounts = { source: 0, admin: 0 }): Registry {
   const register = new Registry();
   const registers = [register];
   // The event-loop delay histogram samples with a timer; prom-client's 10 ms default wakes an idle
@@ -92,15 +93,15 @@ export function createRelayRegistry(ctx: RelayContext, feeds: MetricsFeeds = {})
     },
   });
 
-  const authFailures = new Counter({
+  new Counter({
     name: 'icegate_auth_failures_total',
     help: 'Rejected credentials, by channel. Requests without any credentials (client probes) are not counted.',
     labelNames: ['channel'] as const,
     registers,
-  });
-  for (const channel of AUTH_CHANNELS) authFailures.inc({ channel }, 0);
-  ctx.events.on('auth-failure', (e) => {
-    if (!e.probe) authFailures.inc({ channel: e.channel });
+    collect(this: Counter<'channel'>) {
+      this.reset();
+      for (const [channel, n] of Object.entries(authFailures)) this.inc({ channel }, n);
+    },
   });
 
   return register;
