@@ -38,7 +38,7 @@ export interface PortResult {
 
 const basic = (user: string, password: string): string => Buffer.from(`${user}:${password}`).toString('base64');
 
-/** ffmpeg's PUT (research gateway.md §2.1) and an admin request, each with a fresh wrong password. */
+/** ffmpeg's PUT (docs/icecast-compatibility.md#source-clients) and an admin request, each with a fresh wrong password. */
 const REQUESTS = {
   source: (i: number): string =>
     `PUT ${values.mount} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic ${basic('source', `wrong-${i}`)}\r\nContent-Type: audio/mpeg\r\nIce-Public: 0\r\nExpect: 100-continue\r\n\r\n`,

@@ -10,7 +10,7 @@ export interface IcecastConfigOptions {
   adminPassword: string;
   /** The <admin> contact, shown in /status-json.xsl. */
   admin: string;
-  /** Icecast refuses to run as root without <changeowner> (research icecast.md §4.6). */
+  /** Icecast refuses to run as root without <changeowner> (docs/icecast-compatibility.md#icecast-refuses-root). */
   changeOwner: { user: string; group: string } | null;
   /** A second, TLS listen socket, and the PEM file (certificate and key) it serves. */
   tls?: { port: number; pem: string };

@@ -1,5 +1,5 @@
 // The nginx.conf of the TLS comparison: nginx terminating TLS in front of Icecast the way
-// operators put it there (research gateway.md §1.2): proxy_buffering off, HTTP/1.1 upstream,
+// operators put it there (docs/gateway-security.md#nginx-in-front-of-icecast): proxy_buffering off, HTTP/1.1 upstream,
 // long read timeout; the gateway's TLS profile (Mozilla intermediate) and certificate; every
 // path (pid, logs, temp files) inside one temporary directory (pure).
 import { INTERMEDIATE_CIPHERS } from '../gateway/tls/options.ts';

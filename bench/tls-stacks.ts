@@ -4,7 +4,7 @@
 //                   Debian's Icecast 2.
 // Both sources push over TLS with ffmpeg's https PUT: icegate's through the gateway's source
 // port; Icecast's to a TLS listen socket of Icecast itself, because nginx cannot carry an Icecast
-// source (an endless PUT without Content-Length, research gateway.md §1.2) and operators without
+// source (an endless PUT without Content-Length, docs/gateway-security.md#un-framed-source-bodies) and operators without
 // a TCP proxy give Icecast its own TLS port for that.
 import { chmodSync, chownSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';

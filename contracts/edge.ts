@@ -1,4 +1,4 @@
-// The channel between a gateway's edge and the relay core (DESIGN.md: the relay still knows every
+// The channel between a gateway's edge and the relay core (docs/gateway-security.md#listener-fan-out-at-the-edge: the relay still knows every
 // real listener, the gateway reports them). Both ends import this file, so the two halves cannot
 // drift apart. Everything lives under /admin, which the gateway's listener ports refuse in every
 // spelling (policies/classify.ts) and the relay reserves (reserved-paths.ts); the relay user or

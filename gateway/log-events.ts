@@ -1,5 +1,5 @@
 // The gateway's log: one line per event, `key=value` fields in a fixed order, so fail2ban and
-// log tools read it without guessing (research gateway.md §1.6: no Icecast filter exists, and
+// log tools read it without guessing (docs/gateway-security.md#logs-for-fail2ban: no Icecast filter exists, and
 // Icecast's own lines either lack the address or count libshout's probe as a failure). Every
 // line starts `time=<ISO 8601 UTC> level=<level> event=<name> role=<role|-> ip=<address|->`;
 // the IP is always the fifth field. Values are fixed text from the gateway (catalogue codes,

@@ -7,8 +7,8 @@ import { HLS_FILE, HLS_PREFIX } from '../stream/paths/hls.ts';
 import { assetName, ASSETS_PREFIX } from '../stream/paths/page.ts';
 
 /**
- * push: PUT or SOURCE in any case (Icecast matches methods with strcasecmp, research gateway.md
- * §2.1). read/options: GET, HEAD, OPTIONS exactly as RFC 9110 §9.1 spells them. other: the rest,
+ * push: PUT or SOURCE in any case (Icecast matches methods with strcasecmp,
+ * docs/gateway-security.md#method-spellings). read/options: GET, HEAD, OPTIONS exactly as RFC 9110 §9.1 spells them. other: the rest,
  * STREAM, STATS, PLAY, TRACE, CONNECT, POST and lower-case spellings included.
  */
 export type Verb = 'push' | 'read' | 'options' | 'other';

@@ -13,18 +13,18 @@ export interface GatewayErrorEntry {
 }
 
 export const GW_ERRORS = {
-  // Request shape (research gateway.md §2.2, §8.1).
+  // Request shape (docs/gateway-security.md#path-canonicalisation and #request-smuggling).
   GW_BAD_TARGET: { status: 400, message: 'Bad request target', when: 'The target is not an origin-form path, or its path is ambiguous (encoded "/" or "\\", dot segments, "//", control characters).' },
   GW_BAD_FRAMING: { status: 400, message: 'Bad request framing', when: 'Content-Length and Transfer-Encoding together, two Content-Lengths, or a Transfer-Encoding other than chunked (request smuggling).' },
   GW_UNEXPECTED_BODY: { status: 400, message: 'Request body not allowed', when: 'A GET, HEAD or OPTIONS request announced a body.' },
   GW_HEADER_TOO_LARGE: { status: 431, message: 'Request header too large', when: 'The request head exceeds the gateway\'s size or line limit.' },
   GW_HEADER_TIMEOUT: { status: 408, message: 'Request header timeout', when: 'The request head did not arrive in time.' },
-  // Port roles (DESIGN.md: each role has its own port; anything not allowed there is refused).
+  // Port roles (docs/gateway-security.md#port-roles: each role has its own port; anything not allowed there is refused).
   GW_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this port', when: 'A method the port\'s role does not accept, e.g. PUT or SOURCE on a listener port.' },
   GW_WRONG_PORT: { status: 403, message: 'Not available on this port', when: 'A path that belongs to another role, e.g. /admin/ on a listener port.' },
   GW_NOT_FOUND: { status: 404, message: 'Not found', when: 'A path the gateway neither serves nor forwards.' },
   GW_CLIENT_ADDRESS: { status: 403, message: 'Forbidden', when: 'The client address could not be determined (fail closed).' },
-  // Credentials (research gateway.md §5, §7).
+  // Credentials (docs/gateway-security.md#credential-rate-limiting and #signed-stream-links).
   GW_AUTH_REQUIRED: { status: 401, message: 'Authentication required', when: 'A request without credentials where the gateway itself asks for them.' },
   GW_AUTH_FAILED: { status: 401, message: 'Authentication failed', when: 'The credentials were wrong.' },
   GW_RATE_LIMITED: { status: 429, message: 'Too many failed attempts, try again later', when: 'Too many failed credential checks from this address or for this user; carries Retry-After.' },

@@ -1,6 +1,6 @@
-// The port-role rules of DESIGN.md as one pure function. Each role lists what it may do; every
+// The port-role rules (docs/gateway-security.md#port-roles) as one pure function. Each role lists what it may do; every
 // other request is refused (fail closed). Source credentials are admin credentials for their
-// mount on Icecast 2.4.4 (killsource, listclients: research gateway.md §0.4), so the source port
+// mount on Icecast 2.4.4 (killsource, listclients: docs/icecast-compatibility.md#admin-authentication), so the source port
 // forwards exactly one admin command, /admin/metadata, plus /admin.cgi when enabled.
 import { isIP } from 'node:net';
 import { plainAddress } from '../stream/client-ip.ts';

@@ -1,5 +1,5 @@
 // Body framing as a decision. Two parsers that disagree on where a body ends see two different
-// requests (request smuggling, research gateway.md §8.1), so any framing stream/request-head.ts
+// requests (request smuggling, docs/gateway-security.md#request-smuggling), so any framing stream/request-head.ts
 // calls ambiguous is refused, and requests that carry no body by nature must not announce one.
 import { headerFields } from '../stream/header-lines.ts';
 import { bodyFraming, type BodyFraming, type Protocol, type RequestHead } from '../stream/request-head.ts';

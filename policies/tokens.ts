@@ -6,7 +6,7 @@
 //   /t/<token>/live.mp3.m3u          its playlists
 //   /t/<token>/hls/live.mp3/a.m3u8   HLS: relative segment URIs resolve to /t/<token>/hls/live.mp3/…,
 //                                    so every segment inherits the token (RFC 3986 §5.2; a query
-//                                    string would be dropped, research hls-players.md §0.6)
+//                                    string would be dropped, docs/hls.md#tokens-in-the-path)
 //
 //   <token>  = <kid> "." <claims> "." <mac>
 //   kid      = 1–32 of [A-Za-z0-9_-]: which key of the keyring signed it
@@ -19,10 +19,10 @@
 // The MAC covers the claims exactly as sent, so nothing is re-serialised before checking it, and
 // it is compared in constant time. The newest key (the last one in the keyring) signs; every key
 // verifies, so a key is rotated by appending a new one and removing the old one once its links
-// have expired (research gateway.md §7: kid-based rotation as in CloudFront and Cloudflare).
+// have expired (docs/gateway-security.md#signed-stream-links: kid-based rotation as in CloudFront and Cloudflare).
 //
 // Expiry is checked when a stream is opened, never during it: Icecast streams are endless, and a
-// link that dies mid-programme is what listeners must never see (DESIGN.md). Keep lifetimes short.
+// link that dies mid-programme is what listeners must never see (docs/hls.md#token-lifetime). Keep lifetimes short.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isMount } from './classify.ts';
 import type { GatewayErrorCode } from './errors.ts';

@@ -2,7 +2,7 @@
 // Node type in it, so every decision can be computed (and tested) as a pure function.
 import type { GatewayErrorCode } from './errors.ts';
 
-/** Each role has its own port (DESIGN.md): sources push, listeners play, the operator administers. */
+/** Each role has its own port (docs/gateway-security.md#port-roles): sources push, listeners play, the operator administers. */
 export type PortRole = 'source' | 'listener' | 'admin';
 
 export const PORT_ROLES: readonly PortRole[] = ['source', 'listener', 'admin'];

@@ -1,6 +1,6 @@
 // Mounts whose source is an MP3 file looped in real time (`mounts.<name>.file`), typically a
 // "we will be right back" clip behind another mount's fallbackMount, so listeners hear it instead
-// of silence. Icecast 2.4.4 serves file fallbacks unpaced (research icecast.md §2.7); here they are
+// of silence. Icecast 2.4.4 serves file fallbacks unpaced (docs/icecast-compatibility.md#fallbacks); here they are
 // paced against the clock like a live source, so players neither overflow nor starve.
 import { readFile, stat } from 'node:fs/promises';
 import type { SourceInfo } from '../stream/types.ts';

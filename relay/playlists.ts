@@ -1,4 +1,4 @@
-// Playlists that point a player at a mount (research §2.8). The URL carries the scheme and host
+// Playlists that point a player at a mount (docs/icecast-compatibility.md#playlists). The URL carries the scheme and host
 // the client actually used (from the gateway's forwarded headers), not Icecast's always-http
 // hostname:port (xiph/Icecast-Server#45).
 import type { PlaylistKind } from '../stream/paths/playlist.ts';

@@ -1,6 +1,6 @@
 // The relay core's listening socket. Every connection's request head is read by our own strict
-// parser on the raw socket, because a source's PUT/SOURCE body is endless and un-framed (research
-// gateway.md §2.1): Node's HTTP parser would read the audio as the next request. Sources and
+// parser on the raw socket, because a source's PUT/SOURCE body is endless and un-framed
+// (docs/icecast-compatibility.md#source-bodies-have-no-length): Node's HTTP parser would read the audio as the next request. Sources and
 // listeners stay on the raw socket; everything else (HEAD, OPTIONS, playlists, status, admin) is
 // handed to a Node http.Server with the head pushed back in front of the stream.
 import net from 'node:net';

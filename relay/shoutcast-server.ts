@@ -1,4 +1,4 @@
-// The SHOUTcast v1 source port (research icecast.md §1.10): an old encoder connects to a port of
+// The SHOUTcast v1 source port (docs/icecast-compatibility.md#shoutcast-v1-sources): an old encoder connects to a port of
 // its own, sends a bare password line, gets OK2, sends icy-* header lines and a blank line, then
 // raw audio. Icecast opens it at listen port + 1; here it is relay.shoutcast.port. Once logged in
 // the source is an ordinary one: the same admission and the same body piping as PUT/SOURCE.

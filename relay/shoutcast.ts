@@ -1,4 +1,4 @@
-// SHOUTcast v1 source login, the pure parts (research icecast.md §1.10): the client sends its
+// SHOUTcast v1 source login, the pure parts (docs/icecast-compatibility.md#shoutcast-v1-sources): the client sends its
 // password on a line of its own, the server answers OK2, the client sends icy-* header lines and a
 // blank line, then raw audio. Wrong passwords get no reply at all, as in Icecast.
 import { MAX_HEAD_BYTES, MAX_HEAD_LINES, decodeText, isFieldValue, parseFieldLines, splitHead, type HeaderFields } from '../stream/header-lines.ts';

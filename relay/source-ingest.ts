@@ -1,4 +1,4 @@
-// A source client on a raw socket (PUT or SOURCE, research §1.3): checks in Icecast's order —
+// A source client on a raw socket (PUT or SOURCE, docs/icecast-compatibility.md#source-authentication-and-check-order): checks in Icecast's order —
 // credentials, mount in use, source limit, Content-Type — then the early 200 and an endless body.
 import type { Socket } from 'node:net';
 import type { RequestHead, BodyFraming } from '../stream/request-head.ts';
@@ -14,7 +14,7 @@ import type { SourceHandle } from '../stream/mount.ts';
 import type { SourceAdmission } from '../stream/mount-registry.ts';
 import type { SourceInfo } from '../stream/types.ts';
 
-/** SOURCE without a Content-Type is an Icecast 1.x-style MP3 source (research §1.4). */
+/** SOURCE without a Content-Type is an Icecast 1.x-style MP3 source (docs/icecast-compatibility.md#content-types). */
 export const LEGACY_CONTENT_TYPE = 'audio/mpeg';
 
 export interface SourceCredentials {
@@ -49,7 +49,7 @@ export function ingestSource(ctx: RelayContext, socket: Socket, head: RequestHea
   const mountName = head.path;
   const auth = checkSourceAuth(ctx, mountName, head.get('authorization'));
   if (auth !== 'ok') {
-    // libshout's first request carries no credentials on purpose (research §1.7): a probe, not
+    // libshout's first request carries no credentials on purpose (docs/icecast-compatibility.md#source-clients): a probe, not
     // a failed login. Either way the 401 advertises PUT so libshout switches to it.
     ctx.events.emit('auth-failure', { channel: 'source', ip, mount: mountName, probe: auth === 'missing' });
     return refuse(socket, 'RELAY_SOURCE_AUTH');

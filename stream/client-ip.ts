@@ -1,6 +1,6 @@
 // The listener's or source's real address. Forwarding headers are believed only from the peers
 // in relay.trustedProxies (the gateway); Icecast 2.4 ignores them entirely, so its logs and stats
-// behind a proxy show only the proxy (research §2.9, gateway.md §2.4).
+// behind a proxy show only the proxy (docs/icecast-compatibility.md#client-addresses).
 import { BlockList, isIP } from 'node:net';
 
 export interface Forwarded {

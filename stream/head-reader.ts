@@ -1,6 +1,6 @@
 // Reads one request head from a raw socket, bounded in size (request-head.ts) and in time: the
-// header timeout is the slowloris defence (Icecast's <header-timeout>, default 15 s, research
-// icecast.md §1.1). The bytes after the head are handed back untouched, because for a source
+// header timeout is the slowloris defence (Icecast's <header-timeout>, default 15 s,
+// docs/icecast-compatibility.md#request-heads). The bytes after the head are handed back untouched, because for a source
 // they are the first audio.
 import type { Socket } from 'node:net';
 import { parseRequestHead, type HeadError, type RequestHead } from './request-head.ts';

@@ -1,5 +1,5 @@
 // Line splitting and header-field parsing shared by the HTTP/ICE request head and the SHOUTcast v1
-// header block. Limits and line ends follow Icecast 2.4.4 (research icecast.md §1.1): the head
+// header block. Limits and line ends follow Icecast 2.4.4 (docs/icecast-compatibility.md#request-heads): the head
 // fits in 4095 bytes (PER_CLIENT_REFBUF_SIZE 4096 minus its NUL), at most 32 lines, and a line
 // may end in "\r\n", "\n" or "\r\r\n" (the NSV quirk). Field syntax is RFC 9110 §5 / RFC 9112 §5.
 import { isUtf8 } from 'node:buffer';

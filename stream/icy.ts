@@ -1,4 +1,4 @@
-// ICY in-band metadata (research §2.3): after every `metaint` audio bytes a block is inserted —
+// ICY in-band metadata (docs/icecast-compatibility.md#icy-metadata): after every `metaint` audio bytes a block is inserted —
 // one length byte L, then L×16 bytes of `StreamTitle='…';` NUL-padded; L = 0 means "no change".
 
 /** Icecast's terminator rule: the payload plus one NUL must fit in 255×16 bytes (format_mp3.c). */

@@ -1,4 +1,4 @@
-// A listener on a raw socket (GET of a mount). The response head is Icecast's (research §2.2):
+// A listener on a raw socket (GET of a mount). The response head is Icecast's (docs/icecast-compatibility.md#listener-response-head):
 // HTTP/1.0 200, no Content-Length, Connection: Close, the icy-* headers, then stream bytes.
 import type { Socket } from 'node:net';
 import type { RequestHead } from './request-head.ts';

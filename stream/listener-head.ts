@@ -1,4 +1,4 @@
-// The response head a player gets for a mount, byte-compatible with Icecast 2.4.4 (research §2.2):
+// The response head a player gets for a mount, byte-compatible with Icecast 2.4.4 (docs/icecast-compatibility.md#listener-response-head):
 // HTTP/1.0 200, no Content-Length, `icy-x:value` lines with no space after the colon, sorted by
 // name, ice-audio-info passed through, icy-metaint only when asked for and only for non-Ogg.
 import type { Codec, MountStats } from './types.ts';
@@ -6,7 +6,7 @@ import { renderHead } from './responses.ts';
 import { listenerHeaders } from './source-headers.ts';
 import { CORS_HEADERS } from './cors.ts';
 
-/** Icy-MetaData with a non-zero integer asks for in-band titles; Ogg never gets them (research §2.2). */
+/** Icy-MetaData with a non-zero integer asks for in-band titles; Ogg never gets them (docs/icecast-compatibility.md#listener-response-head). */
 export function wantsIcy(value: string | undefined, codec: Codec | null): boolean {
   if (codec === 'vorbis' || codec === 'opus' || codec === 'ogg') return false;
   const n = Number.parseInt(value ?? '', 10);

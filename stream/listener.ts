@@ -115,7 +115,7 @@ export class Listener {
       const chunk = queue.at(this.nextSeq)!;
       this.nextSeq++;
       // Ogg: a listener must have the codec header pages of the logical stream it is about to
-      // hear (research §2.5, Icecast's refbuf->associated); they change on chained streams,
+      // hear (docs/icecast-compatibility.md#where-a-listener-starts, Icecast's refbuf->associated); they change on chained streams,
       // source changes and moves.
       if (chunk.headers && chunk.headers !== this.#lastHeaders) {
         this.#lastHeaders = chunk.headers;

@@ -13,7 +13,7 @@ const MAX_FALLBACK_DEPTH = 10;
 /**
  * A live source that has sent nothing for this long is presumed half-dead (a NAT or Wi-Fi drop
  * leaves the old TCP connection open until source-timeout): a new source with valid credentials
- * takes the mount over instead of getting "Mountpoint in use" (research §1.8, sdrtrunk#1423).
+ * takes the mount over instead of getting "Mountpoint in use" (docs/icecast-compatibility.md#source-lifetime, DSheirer/sdrtrunk#1423).
  */
 export const TAKEOVER_IDLE_MS = 2000;
 
@@ -127,7 +127,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     return m;
   }
 
-  /** Mark a mount on-demand: it exists and admits listeners while idle (research §4.8). */
+  /** Mark a mount on-demand: it exists and admits listeners while idle (docs/icecast-compatibility.md#relays). */
   setOnDemand(name: string, on: boolean): void {
     if (on) {
       this.#onDemand.add(name);
@@ -154,7 +154,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     return n;
   }
 
-  /** Icecast's order after authentication: mount in use, then the source limit (research §1.3). */
+  /** Icecast's order after authentication: mount in use, then the source limit (docs/icecast-compatibility.md#source-authentication-and-check-order). */
   admitSource(name: string, ip: string): SourceAdmission {
     if (isReservedPath(name)) return { ok: false, code: 'RELAY_MOUNT_RESERVED' };
     const existing = this.#mounts.get(name);
@@ -168,7 +168,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /**
-   * Where a listener asking for `name` ends up: the mount, or a live fallback (research §2.7).
+   * Where a listener asking for `name` ends up: the mount, or a live fallback (docs/icecast-compatibility.md#fallbacks).
    * `counted: false` (a gateway edge's pull) ignores the limits: its listeners were admitted by the edge.
    */
   admitListener(name: string, o: { counted?: boolean } = {}): ListenAdmission {
@@ -228,7 +228,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     }
   }
 
-  /** The source is gone for good: listeners go to the fallback, or are closed (Icecast §1.8). */
+  /** The source is gone for good: listeners go to the fallback, or are closed (docs/icecast-compatibility.md#source-lifetime). */
   #sourceGone(mount: Mount): void {
     mount.release();
     const fallback = this.#liveFallback(mount);

@@ -259,7 +259,7 @@ export class Mount {
 
   /**
    * Keep the listeners connected for `ms` while the source may come back (Icecast closes them at
-   * once, research §1.8). 'source-gone' fires if it does not.
+   * once, docs/icecast-compatibility.md#source-lifetime). 'source-gone' fires if it does not.
    */
   hold(ms: number): void {
     this.#graceTimer?.cancel();

@@ -1,7 +1,7 @@
 // A strict request-head parser for raw sockets. Node's HTTP parser cannot read source requests:
 // PUT/SOURCE bodies are endless with neither Content-Length nor chunking, and llhttp takes such a
-// body as empty and the audio as the next request (research gateway.md §2.1). Limits follow
-// Icecast 2.4.4; anything ambiguous is refused rather than guessed (research gateway.md §2.2–§2.3).
+// body as empty and the audio as the next request (docs/icecast-compatibility.md#source-bodies-have-no-length). Limits follow
+// Icecast 2.4.4; anything ambiguous is refused rather than guessed (docs/gateway-security.md#request-smuggling).
 import { MAX_HEAD_BYTES, MAX_HEAD_LINES, isTchar, parseFieldLines, splitHead, type HeaderFields } from './header-lines.ts';
 import { canonicalPath } from './paths/request.ts';
 

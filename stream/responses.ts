@@ -1,4 +1,4 @@
-// Response bytes in Icecast 2.4.4's layout (research icecast.md §1.3, §1.6, §2.2): always
+// Response bytes in Icecast 2.4.4's layout (docs/icecast-compatibility.md#error-replies and #listener-response-head): always
 // HTTP/1.0 with Connection: Close, the no-cache trio and CORS, no Content-Length on errors, and
 // Icecast's own reason phrases. Clients and tools compare these bytes, so they are built here
 // only, from constants.
@@ -109,7 +109,7 @@ const SOURCE_OK = Buffer.from('HTTP/1.0 200 OK\r\n\r\n', 'latin1');
 
 /**
  * What a source gets once accepted: Icecast 2.4.4 answers at once with a bare 200 (no headers),
- * preceded by a 100 Continue when the request had `Expect: 100-continue` (research §1.3).
+ * preceded by a 100 Continue when the request had `Expect: 100-continue` (docs/icecast-compatibility.md#100-continue-and-the-success-reply).
  */
 export function sourceOk(expectContinue: boolean): Buffer {
   return expectContinue ? Buffer.concat([CONTINUE, SOURCE_OK]) : Buffer.from(SOURCE_OK);

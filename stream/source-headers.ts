@@ -1,5 +1,5 @@
 // What a source says about its stream (ice-* / icy-* / x-audiocast-* request headers) and the
-// icy-* lines listeners get from it, as Icecast 2.4.4 maps them (research icecast.md §1.5, §2.2;
+// icy-* lines listeners get from it, as Icecast 2.4.4 maps them (docs/icecast-compatibility.md#source-headers;
 // src/source.c source_apply_mount, src/format.c format_prepare_headers).
 import type { StreamDescription } from './types.ts';
 import { decodeText, isSafeHeaderValue, type HeaderFields } from './header-lines.ts';
@@ -19,7 +19,7 @@ const SOURCES = {
 const RENDERED = new Set(['ice-audio-info', 'icy-name', 'icy-description', 'icy-genre', 'icy-url', 'icy-pub', 'icy-br']);
 /**
  * Never forwarded: the legacy password header, the source's own metadata interval (it tells the
- * relay to strip inline metadata, research §2.3) and ffmpeg's request header asking for metadata.
+ * relay to strip inline metadata, docs/icecast-compatibility.md#icy-metadata) and ffmpeg's request header asking for metadata.
  */
 const PRIVATE = new Set(['ice-password', 'icy-metaint', 'icy-metadata']);
 const KNOWN: ReadonlySet<string> = new Set([...Object.values(SOURCES).flat(), 'ice-audio-info', ...PRIVATE]);

@@ -1,4 +1,4 @@
-// The shared per-mount queue (Icecast's refbuf list, research §2.4): every listener reads the same
+// The shared per-mount queue (Icecast's refbuf list, docs/icecast-compatibility.md#queue-and-burst): every listener reads the same
 // Buffers, so memory grows with the mount, not with the listener count. A listener is a sequence
 // number into this queue; when the chunk it needs has been trimmed it has fallen further behind
 // than queueSize and is dropped as slow.
@@ -56,7 +56,7 @@ export class StreamQueue {
   /**
    * Where a new listener starts: the newest sync chunk at or before `tail - burst`, so it receives
    * at least `burst` bytes in its first write, beginning on a frame or page boundary (Icecast's
-   * burst point, research §2.4). A queue shorter than the burst starts at its oldest sync chunk;
+   * burst point, docs/icecast-compatibility.md#queue-and-burst). A queue shorter than the burst starts at its oldest sync chunk;
    * with none at all, at the live edge.
    */
   burstStart(burst: number): number {

@@ -43,7 +43,7 @@ export interface Framer {
   droppedBytes(): number;
 }
 
-/** Source-provided description of a stream (ice-* / icy-* headers), see research §1.5. */
+/** Source-provided description of a stream (ice-* / icy-* headers), see docs/icecast-compatibility.md#source-headers. */
 export interface StreamDescription {
   name?: string;
   description?: string;

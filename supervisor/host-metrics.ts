@@ -1,5 +1,5 @@
 // The host's CPU, load, memory, network and disk, sampled once by the supervisor and shared by
-// every dashboard (research supervisor-tui §4.2): currentLoad + mem and network every 2 s, fsSize
+// every dashboard (docs/supervision.md#host-and-process-metrics): currentLoad + mem and network every 2 s, fsSize
 // every 30 s, never processes() (≈100 ms of CPU per call, growing with the process count).
 // systeminformation is only ever given constants, never a name from a client (its CVEs are all
 // in string-building paths).

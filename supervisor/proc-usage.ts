@@ -1,6 +1,6 @@
 // CPU and memory of each component, summed over its whole process group (a component may start
 // children: ffmpeg helpers, a shell). Read straight from /proc/<pid>/stat (proc(5)) — what pm2
-// monit's pidusage does, without listing every process through `ps` (research supervisor-tui §4).
+// monit's pidusage does, without listing every process through `ps` (docs/supervision.md#host-and-process-metrics).
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface GroupUsage {

@@ -2,7 +2,7 @@
 // HTTP/1.1 over its unix socket. A snapshot stream (SSE) with reconnection and capped backoff,
 // reads of listeners and logs on demand, and the actions, each carrying the operator's login
 // name in X-Icegate-User for the audit log (the socket cannot tell who connected: Node has no
-// SO_PEERCRED, research supervisor-tui §5.2).
+// SO_PEERCRED, docs/supervision.md#control-api-socket).
 import { request, type IncomingMessage } from 'node:http';
 import { userInfo } from 'node:os';
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';

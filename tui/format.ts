@@ -1,5 +1,5 @@
 // Numbers and states in words for the dashboard: fixed, short, ASCII-only renderings so columns
-// line up and nothing depends on the terminal's Unicode support (research supervisor-tui §3.3).
+// line up and nothing depends on the terminal's Unicode support (docs/supervision.md#the-dashboard).
 import type { ComponentView } from '../contracts/control-api.ts';
 
 const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;

@@ -1,4 +1,4 @@
-// The gateway's edge (DESIGN.md: listener audio is fanned out once, by the process that holds the
+// The gateway's edge (docs/gateway-security.md#listener-fan-out-at-the-edge: listener audio is fanned out once, by the process that holds the
 // listener's socket). Each mount with listeners is pulled ONCE from the upstream, exactly as a
 // slave relay pulls from its master, into a mount of the edge's own registry; every listener of
 // that mount reads the shared queue there. It is the relay core's machinery, not a copy: RelayPull

@@ -1,6 +1,6 @@
 // The gateway's end of the edge channel (contracts/edge.ts): it tells the relay core about
 // every listener the edge serves and carries out the relay's kicks and moves, so the relay's
-// stats, admin commands and limits reach them (DESIGN.md). One command stream, reopened with the
+// stats, admin commands and limits reach them (docs/gateway-security.md#listener-fan-out-at-the-edge). One command stream, reopened with the
 // relay pulls' backoff; reports one at a time, batched and coalesced (edge-report-batch.ts), a
 // full one after every (re)connect. In front of a real Icecast 2 the channel does not exist
 // (404): the reporter says so once and stops, and the edge serves as before.

@@ -1,8 +1,8 @@
 // Which of a client's header fields travel upstream. Connection-specific fields end at the
 // gateway (RFC 9110 §7.6.1), and so do the client's own claims about who it is: the gateway
 // states the client address itself, overwriting X-Forwarded-For instead of appending to it
-// (research gateway.md §0.7, §2.4). A source's `Upgrade: TLS/1.0` is dropped with the rest: the
-// gateway already speaks TLS and must not offer the upstream's RFC 2817 upgrade (§6.2).
+// (docs/gateway-security.md#forwarded-headers). A source's `Upgrade: TLS/1.0` is dropped with the rest: the
+// gateway already speaks TLS and must not offer the upstream's RFC 2817 upgrade.
 
 /** Hop-by-hop fields (RFC 9110 §7.6.1, plus the de-facto Keep-Alive and Proxy-Connection). */
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([
@@ -48,7 +48,7 @@ export function droppedFields(connection: readonly string[], extra: readonly str
   return drop;
 }
 
-/** The gateway's own statements, written first so no client line can push them out of Icecast's 32-line window (research gateway.md §2.3). */
+/** The gateway's own statements, written first so no client line can push them out of Icecast's 32-line window (docs/gateway-security.md#header-limits). */
 export function gatewayFields(clientIp: string, proto: 'http' | 'https'): [string, string][] {
   return [
     ['X-Forwarded-For', clientIp],

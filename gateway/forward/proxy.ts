@@ -1,11 +1,11 @@
-// The one module that imports http-proxy (1.18.1, unmaintained: research gateway.md §3,
-// aesthetics.md "Two facts"). It carries allowed requests of the listener and admin ports to the
+// The one module that imports http-proxy (1.18.1, unmaintained:
+// docs/gateway-security.md#http-proxy). It carries allowed requests of the listener and admin ports to the
 // upstream, with the library's known faults taken out:
 // - the `deleteLength` pass is removed: it rewrites DELETE/OPTIONS to `Content-Length: 0` while
 //   still streaming the body, a CL.TE desync (node-http-proxy #1720/#1721, CVE-2026-29057);
 // - X-Forwarded-For is overwritten with the peer address, never appended (`xfwd` stays off);
 // - the upstream request is destroyed when the client leaves, which 1.18.1 misses on Node ≥ 15.5
-//   and so leaks one upstream listener per disconnect (#1586, research §0.2);
+//   and so leaks one upstream listener per disconnect (http-party/node-http-proxy#1586);
 // - every error becomes a 502 from the catalogue or a cut connection, never a throw: http-proxy
 //   rethrows errors nobody listens to (#898), and an aborted upstream response emits 'error'.
 // Each request gets its own upstream connection (`agent: false`), so no two clients' requests

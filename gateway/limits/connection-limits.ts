@@ -1,5 +1,5 @@
 // Per-address limits on how fast connections may be opened and how many streams one address may
-// hold (research gateway.md §8.1 "connection floods per IP", §9.10), and the per-link count of a
+// hold (docs/gateway-security.md#connection-floods), and the per-link count of a
 // signed URL's concurrent listeners. Both are bounded in memory whatever the traffic: the rate
 // table forgets the least recently seen address past `maxAddresses`, and the concurrency table
 // only holds keys with a live lease.

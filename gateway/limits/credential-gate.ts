@@ -1,7 +1,7 @@
 // Brute-force protection around a forwarded credential check. The upstream (relay core or
 // Icecast) compares the password; the gateway counts the outcome it answers with. A request
-// without credentials is a probe (libshout's first SOURCE, /admin/!POKE, research gateway.md
-// §0.5) and never counts, but a blocked address is refused whatever it sends, before anything
+// without credentials is a probe (libshout's first SOURCE, /admin/!POKE,
+// docs/icecast-compatibility.md#source-clients) and never counts, but a blocked address is refused whatever it sends, before anything
 // reaches the upstream.
 import { parseBasic } from '../../stream/basic-auth.ts';
 import type { Channel, CredentialLimiter, LimitState } from './rate-limit.ts';

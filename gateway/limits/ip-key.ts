@@ -1,6 +1,6 @@
 // The address a limit is keyed on. One IPv6 host usually owns a whole /64 and can rotate through
 // 2^64 addresses, so counting per address would let it dodge every limit and fill the limiter's
-// memory (research gateway.md §5); IPv6 is therefore grouped by its /64 prefix.
+// memory (docs/gateway-security.md#address-keys); IPv6 is therefore grouped by its /64 prefix.
 import { isIP } from 'node:net';
 import { plainAddress } from '../../stream/client-ip.ts';
 

@@ -1,5 +1,5 @@
 // Brute-force protection for every credential channel, after rate-limiter-flexible's "login
-// endpoint protection" pattern (research gateway.md §5): consecutive failures per user and
+// endpoint protection" pattern (docs/gateway-security.md#credential-rate-limiting): consecutive failures per user and
 // address, and failures per address per day. Only requests that carried credentials and were
 // refused count; libshout's unauthenticated probe, /admin/!POKE and OPTIONS * are free. Each
 // channel has its own key prefix, so a listener-password spray cannot lock out the DJ.
@@ -35,8 +35,8 @@ export const DEFAULT_FAILURE_LIMITS: FailureLimits = {
 
 /**
  * The memory store keeps one setTimeout per key. Node caps timers at 2^31-1 ms (≈ 24.8 days);
- * longer ones fire after 1 ms, the key vanishes and nobody is ever blocked (research gateway.md
- * §0.8, rate-limiter-flexible issue #71). 24 days stays below the cap.
+ * longer ones fire after 1 ms, the key vanishes and nobody is ever blocked
+ * (animir/node-rate-limiter-flexible#71, docs/gateway-security.md#credential-rate-limiting). 24 days stays below the cap.
  */
 export const MAX_MEMORY_SECONDS = 24 * 86400;
 

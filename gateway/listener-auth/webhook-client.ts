@@ -1,5 +1,5 @@
 // Listener authentication by an HTTP backend, on Icecast's URL-auth wire format so existing
-// backends work unchanged (research gateway.md §2.6, icecast.md §4.7): a form POST
+// backends work unchanged (docs/icecast-compatibility.md#url-authentication): a form POST
 // `action=listener_add` with server, port, client, mount, user, pass, ip and agent; the listener
 // is allowed iff the answer carries `icecast-auth-user: 1`. When the listener leaves,
 // `action=listener_remove` follows with `duration` in seconds. Unlike Icecast, a 5xx, a dead or

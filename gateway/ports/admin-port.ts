@@ -1,6 +1,6 @@
 // The admin port: HTTPS on loopback by default, optionally requiring a client certificate from
 // icegate's private CA. The certificate is asked for in the handshake but checked per request
-// (research gateway.md §6.2): a missing or foreign one gets a readable 403 from the catalogue
+// (docs/gateway-security.md#admin-client-certificates): a missing or foreign one gets a readable 403 from the catalogue
 // instead of a bare TLS alert, and still never reaches the upstream. `ca` is the private CA
 // only, so no publicly trusted certificate is ever `authorized`.
 import type http from 'node:http';

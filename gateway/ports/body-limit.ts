@@ -1,7 +1,7 @@
 // The request body a source connection may send upstream, and nothing after it. Bytes after a
 // framed body (Content-Length, chunked, or none at all for a metadata GET) would be read by the
-// upstream as a second request the gateway never checked (request smuggling, research
-// gateway.md §8.1), so they are dropped. Icecast's un-framed PUT/SOURCE body has no end: all of
+// upstream as a second request the gateway never checked (request smuggling,
+// docs/gateway-security.md#request-smuggling), so they are dropped. Icecast's un-framed PUT/SOURCE body has no end: all of
 // it passes.
 import { Transform, type TransformCallback } from 'node:stream';
 import { ChunkedDecoder } from '../../stream/chunked-decoder.ts';

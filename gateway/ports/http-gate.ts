@@ -1,7 +1,7 @@
 // What the listener and admin ports share: Node's HTTP server with the gateway's limits, the
 // refusal of anything its parser rejects, and the check of each request against the policies
 // before it may be forwarded. These ports never carry a request body, so Node's parser is safe
-// here (research gateway.md §4); the source port cannot use it.
+// here (docs/gateway-security.md#node-server-timeouts); the source port cannot use it.
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { decide } from '../../policies/decide.ts';
@@ -23,7 +23,7 @@ export function httpServerOptions(limits: HeadLimits): http.ServerOptions {
     maxHeaderSize: limits.maxHeaderBytes,
     headersTimeout: limits.headerTimeoutMs,
     // Requests here have no body, so the whole request is its head; the response (a stream) is
-    // not bounded by this (Node's requestTimeout covers receiving only, research §4).
+    // not bounded by this (Node's requestTimeout covers receiving only, docs/gateway-security.md#node-server-timeouts).
     requestTimeout: limits.headerTimeoutMs,
     // How often Node looks for requests past those timeouts (default 30 s).
     connectionsCheckingInterval: Math.min(1000, limits.headerTimeoutMs),

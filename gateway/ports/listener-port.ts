@@ -1,7 +1,7 @@
 // The listener ports: plain HTTP and HTTPS for players. Only GET, HEAD and OPTIONS of what a
 // listener may see (mounts, playlists, HLS, the listening page, public status) pass; every other
 // request, every /admin spelling and every push method is refused here and never reaches the
-// upstream (DESIGN.md: anything not explicitly allowed for the port is refused).
+// upstream (docs/gateway-security.md#port-roles: anything not explicitly allowed for the port is refused).
 import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
@@ -54,7 +54,7 @@ function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, 
     if (streams && !streams.ok) return refuse(streams.code, streams.reason);
     // The mount's listener authentication (stream links, htpasswd, webhook); it refuses itself.
     if (!(await admitListener(ctx, req, res, gated, ip))) return;
-    // Streams are served by the edge, one upstream pull per mount (DESIGN.md); the rest is forwarded.
+    // Streams are served by the edge, one upstream pull per mount (docs/gateway-security.md#listener-fan-out-at-the-edge); the rest is forwarded.
     if (gated.route === 'stream' && req.method === 'GET' && serveOnEdge(edge, req, res, gated.target, ip)) return;
     ctx.events.emit('forward', { role: 'listener', ip, route: gated.route, target: `${req.method} ${gated.target}` });
     // Verified by admitListener: the page and status of a link show its mount alone (relay/page/mounts.ts).

@@ -2,7 +2,7 @@
 // is the entry's fixed public message, its stable code and a short random reference that is also
 // in the log line, so an operator can match a listener's complaint to the log without the
 // response ever quoting the request. `Connection: close` always: after a refusal the rest of the
-// connection cannot be trusted to be framed as the client says (research gateway.md §8.1).
+// connection cannot be trusted to be framed as the client says (docs/gateway-security.md#request-smuggling).
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -97,7 +97,7 @@ export function headErrorCode(reason: HeadError): GatewayErrorCode {
 /**
  * The catalogue entry for a request Node's parser (llhttp) refused on a listener or admin port.
  * Unknown methods (lower-case `source`, STATS, PLAY) are refused by llhttp before any handler
- * runs (research gateway.md §2.1), so they surface here.
+ * runs (docs/gateway-security.md#method-spellings), so they surface here.
  */
 export function clientErrorCode(code: string | undefined): GatewayErrorCode {
   switch (code) {

@@ -1,7 +1,7 @@
 // The upstream's answer to a forwarded source request, read from the first bytes coming back
 // while they pass through untouched. Only the final status matters to the credential limiter:
-// ffmpeg's `Expect: 100-continue` draws a `100 Continue` first (research icecast.md §1.3), and
-// Icecast-KH may answer `ICY 200 OK` (research gateway.md §2.5). Pure.
+// ffmpeg's `Expect: 100-continue` draws a `100 Continue` first (docs/icecast-compatibility.md#100-continue-and-the-success-reply), and
+// Icecast-KH may answer `ICY 200 OK` (docs/gateway-security.md#upstream-status-lines). Pure.
 import { Transform, type TransformCallback } from 'node:stream';
 
 /** A status line and any 1xx heads before it fit in this; past it the status is not looked for. */

@@ -1,5 +1,5 @@
 // TLS settings of every gateway port: Mozilla's "intermediate" profile (ssl-config-generator
-// guidelines 6.0, research gateway.md §6.2). Node's defaults also allow CBC-SHA256/384 suites and
+// guidelines 6.0, docs/gateway-security.md#tls-profile). Node's defaults also allow CBC-SHA256/384 suites and
 // OpenSSL's HIGH list, so the list is set explicitly. Pure.
 import type tls from 'node:tls';
 import type { KeyAndCert } from './certs.ts';

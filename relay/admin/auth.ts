@@ -1,4 +1,4 @@
-// Who may use the admin API (research icecast.md §3.1). The admin user and password open
+// Who may use the admin API (docs/icecast-compatibility.md#admin-authentication). The admin user and password open
 // everything. Stricter than Icecast, a mount's source credentials are valid only for that mount's
 // metadata update (a source client's password in an encoder's config must not let its holder list
 // or kick listeners, or kill the stream). /admin/streamlist.txt, which slave relays poll, also

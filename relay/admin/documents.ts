@@ -1,5 +1,5 @@
 // The admin API's replies, element names and casing exactly as Icecast 2.4.4's src/admin.c and
-// src/stats.c write them (research icecast.md §3.2, §3.3): tools parse <Listeners>, <IP>,
+// src/stats.c write them (docs/icecast-compatibility.md#admin-commands and #statistics-xml): tools parse <Listeners>, <IP>,
 // <UserAgent>, <Connected>, <ID> as spelt. Pure: built from stats snapshots and the time.
 import type { ListenerStats, MountStats } from '../../stream/types.ts';
 import { byName, type IceStats } from '../status/icestats.ts';

@@ -1,4 +1,4 @@
-// Admin commands about the whole server (no `mount=`), research icecast.md §3.2.
+// Admin commands about the whole server (no `mount=`), docs/icecast-compatibility.md#admin-commands.
 import type { RelayContext } from '../../stream/context.ts';
 import type { RouteRequest } from '../http-app.ts';
 import { sendText } from '../http-reply.ts';

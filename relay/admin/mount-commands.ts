@@ -1,5 +1,5 @@
 // Admin commands that act on one mount (`mount=` given), after authentication and after the
-// mount was found to exist and be available (research icecast.md §3.2; Icecast 2.4.4
+// mount was found to exist and be available (docs/icecast-compatibility.md#admin-commands; Icecast 2.4.4
 // src/admin.c command_*). Each one answers the request itself.
 import type { RelayContext } from '../../stream/context.ts';
 import type { RouteRequest } from '../http-app.ts';

@@ -1,5 +1,5 @@
 // /admin.cgi?mode=updinfo&pass=…&song=…: the SHOUTcast v1 title update that encoders in
-// SHOUTcast mode send to the HTTP port (research icecast.md §1.9, §1.10). The mount is the
+// SHOUTcast mode send to the HTTP port (docs/icecast-compatibility.md#title-updates and #shoutcast-v1-sources). The mount is the
 // configured SHOUTcast mount and the password is that mount's source password; admin
 // credentials work too. Checked in Icecast 2.4.4's order (src/admin.c admin_handle_request,
 // command_shoutcast_metadata); replies are HTML.

@@ -1,5 +1,5 @@
 // The admin API's XML, built as a small tree and serialised in one place, the way Icecast's
-// libxml2 xmlDocDumpMemory writes it (research icecast.md §3.2): `<?xml version="1.0"?>`, a
+// libxml2 xmlDocDumpMemory writes it (docs/icecast-compatibility.md#admin-commands): `<?xml version="1.0"?>`, a
 // newline, the root element on one line without indentation, a final newline. An element with no
 // children is self-closing (`<source mount="/m"/>`); one with an empty text child is not
 // (`<fallback></fallback>`). Values come from sources, listeners and query strings, so every

@@ -1,4 +1,4 @@
-// The relay's view of the listeners that gateways' edges serve (DESIGN.md: the relay still knows
+// The relay's view of the listeners that gateways' edges serve (docs/gateway-security.md#listener-fan-out-at-the-edge: the relay still knows
 // every real listener, the gateway reports them). Each reported listener becomes a ListenerSession
 // of a relay mount, with an id from the relay's own id space, so the limits, the stats, listclients,
 // killclient, the JSON API and the metrics treat it like a listener of the relay's own. The edge

@@ -2,7 +2,7 @@
 // frame owned by "com.apple.streaming.transportStreamTimestamp", whose payload is the 33-bit PTS
 // of the segment's first sample as a big-endian 8-byte number. 73 bytes, in exactly Apple's
 // layout: VLC accepts only a 53-byte PRIV payload and older VLC reads it at fixed offsets
-// (research hls-players.md §1.5).
+// (docs/hls.md#packed-audio-segments).
 import { PTS_MODULO } from './pts.ts';
 
 const OWNER = 'com.apple.streaming.transportStreamTimestamp';

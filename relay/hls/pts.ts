@@ -1,7 +1,7 @@
 // MPEG-2 presentation timestamps for packed audio: a 90 kHz clock kept modulo 2^33 (ISO/IEC
 // 13818-1 §2.4.3.7; RFC 8216 §3.4 puts the 33-bit value into the segment's ID3 PRIV tag).
 // Times come from counting samples, never from adding up float durations, so hours of segments
-// do not drift (research hls-players.md §1.5).
+// do not drift (docs/hls.md#timestamps).
 
 export const PTS_HZ = 90000;
 /** 2^33 ticks, about 26.5 hours: a 24/7 mount wraps once a day. */

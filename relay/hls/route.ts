@@ -1,7 +1,7 @@
 // GET and HEAD of /hls<mount>/live.m3u8 and its segments. The playlist opens (or refreshes) the
 // client's listener session and is refused like a stream when the mount is full; segments are
-// served from memory while they exist, and are 404 once expired. Caching (research
-// hls-players.md §1.4): the playlist changes every segment, so caches must revalidate it; a
+// served from memory while they exist, and are 404 once expired. Caching
+// (docs/hls.md#caching): the playlist changes every segment, so caches must revalidate it; a
 // segment never changes under its name, so it is immutable for as long as it is kept.
 import type { Route, RouteRequest } from '../http-app.ts';
 import { CORS_HEADERS } from '../../stream/cors.ts';

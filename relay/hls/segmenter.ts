@@ -4,7 +4,7 @@
 //
 // A segment is closed before the frame that would take it past the target duration, so every
 // EXTINF is ≤ TARGETDURATION, which both the rounded rule (RFC 8216 §4.3.3.1) and strict legacy
-// players accept (research hls-players.md §2.3). Frames are walked with the relay's own header
+// players accept (docs/hls.md#cutting-segments). Frames are walked with the relay's own header
 // parsers (relay/formats), which the mount's framer already aligned them with.
 import type { Codec } from '../../stream/types.ts';
 import { adtsSyntax } from '../../stream/formats/adts.ts';

@@ -2,14 +2,13 @@
 // now playing from the public status (polled), and the Media Session API for the lock screen.
 // No framework, no inline code: the page runs under a strict Content-Security-Policy.
 //
-// How a mount is played (research hls-players.md §0 items 4-5, §5.5, §9):
+// How a mount is played (docs/hls.md#choosing-a-player-on-the-page):
 // - The progressive stream in <audio> by default. Every browser plays MP3 and AAC that way, iOS
 //   and Android keep a plain <audio> playing with the screen locked, it is the lowest latency
-//   (HLS lags 3 target durations and more, §9 item 10), and the titles the page polls match it.
+//   (HLS lags 3 target durations and more, docs/hls.md#latency), and the titles the page polls match it.
 // - HLS through the bundled hls.js only when it is asked for (?hls=1 in the page's URL) or when
 //   the browser cannot play the stream's type, and only for MP3 and AAC mounts. hls.js comes
-//   first: Chromium's own HLS says "maybe" to canPlayType and then fails on packed MP3 (§0
-//   item 4), so native HLS is used only where there is no MediaSource at all (older iPhones).
+//   first: Chromium's own HLS says "maybe" to canPlayType and then fails on packed MP3, so native HLS is used only where there is no MediaSource at all (older iPhones).
 // - Every URL is relative to the page, so a stream link's /t/<token>/ prefix carries over.
 'use strict';
 

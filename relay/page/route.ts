@@ -39,7 +39,7 @@ const COMMON = [
   'X-Content-Type-Options', 'nosniff',
   // A stream link's token is in the page's URL: it must not travel on in a Referer.
   'Referrer-Policy', 'no-referrer',
-  // Web players and visualisers on other sites may load the files (research hls-players.md §9 item 8).
+  // Web players and visualisers on other sites may load the files (docs/hls.md#cors-and-visualisers).
   'Access-Control-Allow-Origin', '*',
 ];
 

@@ -1,4 +1,4 @@
-// Master–slave mirroring (research icecast.md §4.8): the master's /admin/streamlist.txt lists one
+// Master–slave mirroring (docs/icecast-compatibility.md#relays): the master's /admin/streamlist.txt lists one
 // non-hidden mount per line; the slave relays each under the same name. Pure: parsing the list and
 // deciding which pulls to start and stop.
 import { mountName } from '../../config/schema.ts';

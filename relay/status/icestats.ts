@@ -1,4 +1,4 @@
-// Icecast's statistics tree (research icecast.md §3.3): global name/value pairs, then one list of
+// Icecast's statistics tree (docs/icecast-compatibility.md#statistics-xml): global name/value pairs, then one list of
 // name/value pairs per live source, each list in byte order of the names (Icecast keeps them in
 // an AVL tree sorted with strcmp). Values are strings, as in Icecast's stats, so the XML and the
 // status-json renderers see exactly what Icecast's XSLT sees. Pure: the caller passes the mounts'
@@ -28,7 +28,7 @@ export interface ServerInfo {
   startedAt: number;
 }
 
-/** Fields Icecast's public transforms (status-json.xsl, status.xsl) leave out (research §3.4). */
+/** Fields Icecast's public transforms (status-json.xsl, status.xsl) leave out (docs/icecast-compatibility.md#public-json-status). */
 const HIDDEN_SOURCE_FIELDS = new Set(['max_listeners', 'public', 'source_ip', 'slow_listeners', 'user_agent']);
 const HIDDEN_GLOBAL_FIELDS = new Set(['sources', 'clients', 'stats', 'listeners']);
 

@@ -1,5 +1,5 @@
 // Public status endpoints, no credentials: Icecast's /status-json.xsl and /status.xsl (hidden
-// mounts and hidden fields removed, research icecast.md §3.4) and the relay's /api/v1/status.
+// mounts and hidden fields removed, docs/icecast-compatibility.md#public-json-status) and the relay's /api/v1/status.
 // Through a stream link they show that link's mount only, so the page it opens can poll them.
 import type { Route, RouteRequest } from '../http-app.ts';
 import type { RelayContext } from '../../stream/context.ts';

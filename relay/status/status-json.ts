@@ -1,5 +1,5 @@
 // /status-json.xsl as Icecast 2.4.4 produces it: its web/status-json.xsl runs the public stats
-// XML through xml2json.xslt (research icecast.md §3.4), and scrapers depend on the result's
+// XML through xml2json.xslt (docs/icecast-compatibility.md#public-json-status), and scrapers depend on the result's
 // quirks, so they are reproduced on purpose:
 // - `source` is an object for one source, an array for several, absent for none;
 // - a level whose last element is a hidden field ends with `"dummy":null` (every source does,

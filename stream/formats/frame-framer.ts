@@ -1,5 +1,5 @@
 // Aligns an MPEG audio or ADTS byte stream on frame boundaries, so a new listener starts on a
-// frame header (Icecast 2.4.4 starts listeners mid-frame, research §2.5).
+// frame header (Icecast 2.4.4 starts listeners mid-frame, docs/icecast-compatibility.md#where-a-listener-starts).
 import type { AudioInfo, Chunk, Framer } from '../types.ts';
 import { ChunkGrouper } from './chunk-grouper.ts';
 import type { FrameHeader, FrameSyntax } from './frame-syntax.ts';

@@ -1,5 +1,5 @@
 // The framer for a source's Content-Type. A SOURCE request without one is given as audio/mpeg by
-// the caller (Icecast accepts it as such, research §1.4). MP3 and AAC framers recognise each
+// the caller (Icecast accepts it as such, docs/icecast-compatibility.md#content-types). MP3 and AAC framers recognise each
 // other's frames too, because sources mislabel them.
 import type { Framer } from '../types.ts';
 import { codecOfContentType } from '../format-family.ts';

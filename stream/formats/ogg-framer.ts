@@ -1,6 +1,6 @@
 // Splits an Ogg stream into pages, keeps the codec header pages apart for new listeners, and
 // emits audio pages as chunks: every page is a valid start point for Vorbis and Opus once the
-// headers have been sent (research §2.5).
+// headers have been sent (docs/icecast-compatibility.md#where-a-listener-starts).
 import type { AudioInfo, Chunk, Codec, Framer } from '../types.ts';
 import { ChunkGrouper } from './chunk-grouper.ts';
 import { LinkHeaders } from './ogg-headers.ts';

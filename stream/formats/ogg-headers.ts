@@ -1,6 +1,6 @@
 // The codec header pages of one Ogg link (a group of BOS pages and the pages that follow them
 // until every logical stream's header packets are complete), which every new listener needs
-// before any audio page (research §2.5, Icecast format_ogg.c).
+// before any audio page (docs/icecast-compatibility.md#where-a-listener-starts, Icecast format_ogg.c).
 import type { AudioInfo, Codec } from '../types.ts';
 import { FLAG_BOS, type OggPage } from './ogg-page.ts';
 

@@ -1,5 +1,5 @@
 // Formats the relay does not parse (WebM, FLAC, …) pass through unaligned: every chunk is marked
-// as a start point, as Icecast's generic handler does with its 1400-byte blocks (research §2.5).
+// as a start point, as Icecast's generic handler does with its 1400-byte blocks (docs/icecast-compatibility.md#queue-and-burst).
 import type { AudioInfo, Chunk, Framer } from '../types.ts';
 
 export class PassThroughFramer implements Framer {

@@ -1,12 +1,12 @@
 // The HLS URL grammar: /hls<mount>/<file>. The gateway's policy (policies/classify.ts) reads the
 // same constants, so a path the gateway lets through is one the relay understands. Everything of
 // a mount lives under one folder and the playlist names its segments relatively, so a stream-link
-// prefix in front of it (/t/<token>/hls/…) carries over to every segment (research
-// hls-players.md §7: a relative URI keeps the path, never the query).
+// prefix in front of it (/t/<token>/hls/…) carries over to every segment
+// (docs/hls.md#tokens-in-the-path: a relative URI keeps the path, never the query).
 import type { Codec } from '../types.ts';
 
 export const HLS_PREFIX = '/hls';
-/** A playlist or segment file name; the extension tells players the format (§0 item 2). */
+/** A playlist or segment file name; the extension tells players the format (docs/hls.md#file-names-and-types). */
 export const HLS_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*\.(m3u8|mp3|aac)$/;
 /** The one playlist of a mount. */
 export const PLAYLIST_FILE = 'live.m3u8';

@@ -1,5 +1,5 @@
 // The canonical form of a request path. Icecast routes on the percent-decoded URI and its
-// util_normalise_uri refuses "//", "/./" and "/../" (research gateway.md §2.2): /%61dmin/stats
+// util_normalise_uri refuses "//", "/./" and "/../" (docs/gateway-security.md#path-canonicalisation): /%61dmin/stats
 // *is* /admin/stats, /%2561dmin is not. So the relay decodes exactly once, with a strict decoder,
 // and rejects anything whose meaning could differ between two parsers.
 import { isUtf8 } from 'node:buffer';

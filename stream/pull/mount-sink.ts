@@ -1,5 +1,5 @@
 // A pull feeding one of the relay core's mounts. A relay is a source like any other: it needs a
-// source slot (Icecast: relays count toward <sources>, research icecast.md §4.8), never takes a
+// source slot (Icecast: relays count toward <sources>, docs/icecast-compatibility.md#relays), never takes a
 // mount that has a live source, and its inline titles become the mount's title.
 import type { RelayContext } from '../context.ts';
 import type { Mount } from '../mount.ts';

@@ -1,4 +1,4 @@
-// On-demand relays (Icecast <on-demand>, research icecast.md §4.8): the upstream is pulled only
+// On-demand relays (Icecast <on-demand>, docs/icecast-compatibility.md#relays): the upstream is pulled only
 // while the local mount has listeners. The mount stays in the registry while idle so a listener
 // is admitted; it is then held (Mount.hold) until the upstream delivers, and lands on the fallback
 // or is closed if the upstream does not come within `holdMs`.

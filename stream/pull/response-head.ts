@@ -1,6 +1,6 @@
 // The upstream's reply to a relay's GET, read from a raw socket. Node's parser cannot be used:
 // SHOUTcast v1 and some Icecast-KH configurations answer `ICY 200 OK`, which llhttp rejects
-// (research gateway.md §2.5), so the status line is ours and the fields reuse the request-head
+// (docs/gateway-security.md#upstream-status-lines), so the status line is ours and the fields reuse the request-head
 // field parser (same RFC 9112 §5 syntax, same refusal of obs-fold and control characters).
 import { parseFieldLines, splitHead, type HeaderFields } from '../header-lines.ts';
 

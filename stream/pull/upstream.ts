@@ -1,6 +1,6 @@
 // What a relay says to its upstream and how it reads the answer, without any socket: the request
 // bytes, the redirect rule and the mapping of response headers to a SourceInfo. Icecast's relay
-// client is the model (research icecast.md §4.8): it connects as a listener with
+// client is the model (docs/icecast-compatibility.md#relays): it connects as a listener with
 // `GET <mount> HTTP/1.0`, asks for inline titles with `Icy-MetaData: 1` and follows up to 10
 // redirects.
 import { readFileSync } from 'node:fs';

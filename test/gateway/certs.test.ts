@@ -9,7 +9,7 @@ import { createCa, createSelfSignedServerCert, issueClientCert, toPkcs12, type K
 import { CertificateError, certificateExpiry, certificateInfo, checkKeyAndCert, daysUntilExpiry } from '../../gateway/tls/cert-info.ts';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
-/** The admin port's settings (research gateway.md §6.2): the private CA only, and a certificate required. */
+/** The admin port's settings (docs/gateway-security.md#admin-client-certificates): the private CA only, and a certificate required. */
 const MTLS = { requestCert: true, rejectUnauthorized: true } as const;
 let server: KeyAndCert;
 let ca: KeyAndCert;

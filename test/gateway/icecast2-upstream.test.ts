@@ -122,8 +122,8 @@ if (!ICECAST2) {
   const put = (path: string): string => `PUT ${path} HTTP/1.1\r\nHost: h\r\nAuthorization: ${SOURCE_AUTH}\r\nContent-Type: audio/mpeg\r\n\r\n`;
   const source = (path: string): string => `SOURCE ${path} HTTP/1.0\r\nAuthorization: ${SOURCE_AUTH}\r\nContent-Type: audio/mpeg\r\n\r\n`;
   const withAdmin = (path: string, method = 'GET'): string => `${method} ${path} HTTP/1.1\r\nHost: h\r\nAuthorization: ${ADMIN_AUTH}\r\nConnection: close\r\n\r\n`;
-  // Research gateway.md §2.2: icecast2 decodes once, so /%61dmin/ and /admin%2f are its admin
-  // interface; §0.4: source credentials are admin credentials for their mount on icecast2.
+  // docs/gateway-security.md#path-canonicalisation: icecast2 decodes once, so /%61dmin/ and /admin%2f are its admin
+  // interface; docs/icecast-compatibility.md#admin-authentication: source credentials are admin credentials for their mount on icecast2.
   const listenerRows = (port: Port): Row[] => [
     [port, put(MOUNT), 'GW_METHOD_NOT_ALLOWED'],
     [port, source(MOUNT), 'GW_METHOD_NOT_ALLOWED'],

@@ -1,5 +1,5 @@
 // The http-proxy forwarder of the listener and admin ports against a deliberately lenient raw
-// upstream that records every byte (aesthetics.md house style 13): what reaches the upstream,
+// upstream that records every byte (security invariants as test names, docs/gateway-security.md#http-proxy): what reaches the upstream,
 // and that no upstream fault or client disconnect crashes the gateway or leaks a connection. Stream
 // GETs are the edge's (edge.test.ts); a playlist is forwarded, so it carries these checks.
 import test from 'ava';

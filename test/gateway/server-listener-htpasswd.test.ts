@@ -94,7 +94,7 @@ test.serial('guessing: 429 with Retry-After once blocked, even for the right pas
     t.false(reply.headers.has('www-authenticate'));
   }
   t.is(strict.proxy.connections(), before, 'nothing reached the upstream');
-  // The block is per user and address (research gateway.md §5): another listener there still plays.
+  // The block is per user and address (docs/gateway-security.md#credential-rate-limiting): another listener there still plays.
   t.is((await play(port, MOUNT, { Authorization: basic('bob', 'bob-secret') })).status, 200);
 });
 

@@ -1,5 +1,5 @@
 // auth: webhook against a tiny local backend that records every POST: Icecast's listener_add
-// fields (research icecast.md §4.7) for each listener, allowed iff the answer says
+// fields (docs/icecast-compatibility.md#url-authentication) for each listener, allowed iff the answer says
 // `icecast-auth-user: 1`; a refusal is a 403 (no password prompt), a slow, failing or dead
 // backend a 503 (fail closed); listener_remove with the duration when the listener leaves.
 import test from 'ava';

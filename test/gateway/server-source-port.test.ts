@@ -10,7 +10,7 @@ import { countingProxy, exchange, headerOf, strictLimiter, testGateway } from '.
 
 /**
  * The npm ffmpeg (4.1) has no TLS for icecast://, so it pushes with its https:// output: PUT,
- * no chunking, Basic credentials sent at once (research gateway.md §2.1).
+ * no chunking, Basic credentials sent at once (docs/icecast-compatibility.md#source-clients).
  */
 function tlsSource(port: number, mount: string, password: string): ChildProcess {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-ac', '2'];

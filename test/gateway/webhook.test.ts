@@ -1,4 +1,4 @@
-// The webhook's wire format (Icecast URL auth, research icecast.md §4.7) and how an answer reads.
+// The webhook's wire format (Icecast URL auth, docs/icecast-compatibility.md#url-authentication) and how an answer reads.
 import test from 'ava';
 import { answerOf, listenerAddBody, listenerRemoveBody, postWebhook, type ListenerFields, type WebhookAnswer } from '../../gateway/listener-auth/webhook-client.ts';
 

@@ -1,6 +1,6 @@
 // An ffmpeg source over TLS. The npm ffmpeg (4.1) has no TLS for icecast://, so it pushes with
 // its https:// output: PUT, no chunking (Icecast 2.4 cannot read a chunked source body), Basic
-// credentials sent with the first request (DESIGN.md, research gateway.md §2.1).
+// credentials sent with the first request (docs/icecast-compatibility.md#source-clients).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { FFMPEG } from './ffmpeg.ts';
 

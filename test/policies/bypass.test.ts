@@ -1,4 +1,4 @@
-// Every method and path-encoding bypass of research gateway.md §2.2 and §8.1, on every port role.
+// Every method and path-encoding bypass of docs/gateway-security.md#path-canonicalisation and #request-smuggling, on every port role.
 // Expected outcomes are an allowed route ("allow stream") or the refusal's error code.
 import test from 'ava';
 import { decide } from '../../policies/decide.ts';

@@ -1,4 +1,4 @@
-// Request-smuggling framings (research gateway.md §8.1) refused before anything is forwarded.
+// Request-smuggling framings (docs/gateway-security.md#request-smuggling) refused before anything is forwarded.
 import test from 'ava';
 import { checkFraming, headersFromRaw } from '../../policies/framing.ts';
 import type { Protocol } from '../../stream/request-head.ts';

@@ -50,7 +50,7 @@ test('segments hold whole frames and end before the frame that would pass the ta
     { codec: 'mp3', make: () => mp3Frame(44100), target: 2, perSegment: 76, rate: 44100, spf: 1152 },
     { codec: 'mp3', make: () => mp3Frame(48000), target: 1, perSegment: 41, rate: 48000, spf: 1152 },
     { codec: 'aac', make: () => adtsFrame(), target: 1, perSegment: 43, rate: 44100, spf: 1024 }, // 43·1024 = 44032
-    { codec: 'aac', make: () => adtsFrame(), target: 6, perSegment: 258, rate: 44100, spf: 1024 }, // research §2.3: 5.991 s
+    { codec: 'aac', make: () => adtsFrame(), target: 6, perSegment: 258, rate: 44100, spf: 1024 }, // docs/hls.md#cutting-segments: 5.991 s
   ];
   for (const row of table) {
     const seg = new Segmenter({ targetDuration: row.target });

@@ -1,4 +1,4 @@
-// Who gets a mount (research icecast.md §1.3, §1.8): a live source keeps it against other hosts,
+// Who gets a mount (docs/icecast-compatibility.md#source-authentication-and-check-order and #source-lifetime): a live source keeps it against other hosts,
 // a half-dead one (silent for TAKEOVER_IDLE_MS) is replaced, a source from its own host replaces
 // it at once, and the source limit counts live mounts. Every test client connects from
 // 127.0.0.1; "another host" is an X-Forwarded-For the relay believes from a trusted proxy.

@@ -1,5 +1,5 @@
-// Source bodies with an end: Transfer-Encoding: chunked (as Icecast 2.5 accepts, research
-// icecast.md §1.3) and Content-Length. Listeners get the decoded audio byte for byte; when the
+// Source bodies with an end: Transfer-Encoding: chunked (as Icecast 2.5 accepts,
+// docs/icecast-compatibility.md#source-bodies-have-no-length) and Content-Length. Listeners get the decoded audio byte for byte; when the
 // body is complete the source ends and the relay closes the connection.
 import test from 'ava';
 import { once } from 'node:events';

@@ -47,7 +47,7 @@ export function goodPut(mount: string, extra: readonly string[] = []): string {
 export const SOURCE_OK = 'HTTP/1.0 200 OK\r\n\r\n';
 
 /**
- * An Icecast 2.4.4 error reply (research icecast.md §1.6) with the Date line as "Date: *";
+ * An Icecast 2.4.4 error reply (docs/icecast-compatibility.md#error-replies) with the Date line as "Date: *";
  * compare with masked(). `authLines` follow Content-Type, where Icecast puts WWW-Authenticate.
  */
 export function errorReply(statusLine: string, body: string, o: { html?: boolean; authLines?: readonly string[] } = {}): string {

@@ -1,4 +1,4 @@
-// How a source's life ends (research icecast.md §1.8): a silent source is dropped after
+// How a source's life ends (docs/icecast-compatibility.md#source-lifetime): a silent source is dropped after
 // sourceTimeout; a source that dies leaves its listeners waiting for sourceGrace, so a reconnect
 // (ffmpeg killed and restarted) keeps them on the same connection, and no reconnect closes them.
 import test from 'ava';

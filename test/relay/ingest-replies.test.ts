@@ -1,4 +1,4 @@
-// What a source client gets back, byte for byte (research icecast.md §1.3, §1.6, §1.7, Appendix A):
+// What a source client gets back, byte for byte (docs/icecast-compatibility.md#error-replies):
 // credentials, Content-Type, framing, Expect, the protocol token and the method's case.
 import test from 'ava';
 import type { RelayEvents } from '../../stream/context.ts';

@@ -1,4 +1,4 @@
-// The SHOUTcast v1 source port (research icecast.md §1.10, Appendix A): password line, OK2, icy-*
+// The SHOUTcast v1 source port (docs/icecast-compatibility.md#shoutcast-v1-sources): password line, OK2, icy-*
 // header block, raw audio. Wrong passwords and broken logins are closed without a byte.
 import test from 'ava';
 import { once } from 'node:events';

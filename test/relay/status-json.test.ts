@@ -1,4 +1,4 @@
-// Icecast's stats tree and the /status-json.xsl rendering of it, quirks included (research §3.4).
+// Icecast's stats tree and the /status-json.xsl rendering of it, quirks included (docs/icecast-compatibility.md#public-json-status).
 import test from 'ava';
 import { globalStats, iceStats, icecastIsoTime, icecastTime, sourceFields, type ServerInfo } from '../../relay/status/icestats.ts';
 import { jsonValue, statusJson } from '../../relay/status/status-json.ts';

@@ -13,7 +13,7 @@ const block = test.macro({
   title: (name = '') => `icyBlock: ${name}`,
 });
 
-// research §2.3: the exact blocks Icecast 2.4.4 sent.
+// docs/icecast-compatibility.md#icy-metadata: the exact blocks Icecast 2.4.4 sent.
 test('empty title is the 17-byte block Icecast sends', block, [''], bytes([1], "StreamTitle='';", nul(1)));
 test('"Artist Ä - Title" has L=3 and 16 NULs', block, ['Artist Ä - Title'], Buffer.concat([Buffer.from([3]), Buffer.from("StreamTitle='Artist \xc3\x84 - Title';", 'latin1'), nul(16)]));
 test('a payload of exactly 16 bytes still gets its NUL terminator', block, ['A'], bytes([2], "StreamTitle='A';", nul(16)));

@@ -11,7 +11,7 @@ const head = (...lines: string[]) => {
   return result.head;
 };
 
-/** What the observed Icecast 2.4.4 run sent (research icecast.md §2.2). */
+/** What the observed Icecast 2.4.4 run sent (docs/icecast-compatibility.md#listener-response-head). */
 const OBSERVED = head(
   'ice-audio-info: ice-samplerate=44100;ice-bitrate=128;ice-channels=2',
   'ice-bitrate: 128',

@@ -1,4 +1,4 @@
-// The blessed layer on a fake terminal stream (research supervisor-tui §3.4): it writes to the
+// The blessed layer on a fake terminal stream (docs/supervision.md#the-dashboard): it writes to the
 // terminal only when the frame changed, and paints the frame's text where the layout says.
 import test from 'ava';
 import { PassThrough } from 'node:stream';
