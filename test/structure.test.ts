@@ -24,7 +24,7 @@ const layers: Layers = {
   rows: [
     ['bin'], //                                       the `icegate` command
     ['cli'], //                                       one file per command
-    ['supervisor', 'tui', 'relay', 'gateway'], //     the processes and the dashboard
+    ['supervisor', 'tui', 'relay', 'gateway', 'agent'], // the processes, the dashboard, the push agent
     ['policies'], //                                  pure decisions
     ['stream'], //                                    the engine both servers stand on
     ['contracts'], //                                 the messages between processes: types + validators

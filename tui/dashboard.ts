@@ -1,49 +1,19 @@
 // The dashboard's state and what each key does, apart from any terminal: the blessed layer
-// (screen.ts) passes key names in and draws frame() out. Data arrives from the control client;
+// (screen.ts) passes key names in and paints buildFrame(dashboard) (frame.ts); what an action key
+// asks for is decided in actions.ts. Data arrives from the control client;
 // the listeners of the selected mount and the log of the selected component are polled only
 // while their pane is on screen.
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
-import { banLengthWords, parseBanInput } from './ban-input.ts';
-import { buildFrame, type Frame } from './frame.ts';
+import { actionStep, submitStep, type Step } from './actions.ts';
+import type { Tone } from './format.ts';
 import { bindingFor, hintLine, type Action } from './keymap.ts';
 import { layout, PANES, type PaneId } from './layout.ts';
-import { sanitise } from './sanitise.ts';
-import type { Connection, Row } from './view-model.ts';
-import type { Tone } from './format.ts';
 import { paneTable } from './panes.ts';
+import { sanitise } from './sanitise.ts';
+import type { Backend, DashboardView, InputMode, Message, Mode, Selection, Slot } from './state.ts';
+import type { Connection, Row } from './view-model.ts';
 
-/** What the dashboard needs of the control client (an interface, so tests can record calls). */
-export interface Backend {
-  listeners(mount: string): Promise<ListenersPage>;
-  logs(component: string, tail?: number): Promise<LogPage>;
-  kick(mount: string, id: number): Promise<ActionResult>;
-  killSource(mount: string): Promise<ActionResult>;
-  metadata(mount: string, title: string): Promise<ActionResult>;
-  restart(component: string): Promise<ActionResult>;
-  ban(ip: string, seconds: number | null): Promise<ActionResult>;
-  unban(ip: string): Promise<ActionResult>;
-  reload(): Promise<ActionResult>;
-}
-
-export type Mode =
-  | { kind: 'normal' }
-  | { kind: 'help' }
-  | { kind: 'input'; purpose: 'filter' | 'metadata' | 'ban'; prompt: string; value: string; pane: PaneId; target: string }
-  | { kind: 'confirm'; question: string; label: string; run: () => Promise<ActionResult> };
-
-export interface Selection {
-  key: string | null;
-  index: number;
-}
-
-export interface Message {
-  text: string;
-  tone: Tone;
-}
-
-export type Slot = Exclude<PaneId, 'mounts'>;
-
-export class Dashboard {
+export class Dashboard implements DashboardView {
   snapshot: StateSnapshot | null = null;
   connection: Connection = { state: 'connecting' };
   listenersPage: ListenersPage | null = null;
@@ -177,10 +147,6 @@ export class Dashboard {
     }
   }
 
-  frame(): Frame {
-    return buildFrame(this);
-  }
-
   footer(): Message {
     const m = this.mode;
     if (m.kind === 'input') return { text: `${m.prompt}${m.value}_`, tone: 'plain' };
@@ -257,7 +223,7 @@ export class Dashboard {
         this.mode = { kind: 'input', purpose: 'filter', prompt: 'filter: ', value: this.filters[this.focus], pane: this.focus, target: '' };
         break;
       default:
-        this.#change(action);
+        this.#apply(actionStep(this, this.backend, action));
     }
     return undefined;
   }
@@ -291,7 +257,7 @@ export class Dashboard {
     else if (this.focus === 'health') this.focusPane('log');
   }
 
-  #input(mode: Extract<Mode, { kind: 'input' }>, name: string, ch: string | undefined): void {
+  #input(mode: InputMode, name: string, ch: string | undefined): void {
     if (name === 'escape') {
       if (mode.purpose === 'filter') this.filters[mode.pane] = '';
       this.mode = { kind: 'normal' };
@@ -311,83 +277,14 @@ export class Dashboard {
     if (mode.purpose === 'filter') this.filters[mode.pane] = value;
   }
 
-  #submit(mode: Extract<Mode, { kind: 'input' }>): void {
-    if (mode.purpose === 'filter') {
-      this.filters[mode.pane] = mode.value;
-      return;
-    }
-    if (mode.purpose === 'metadata') {
-      const title = mode.value.trim();
-      const mount = mode.target;
-      this.#confirm(`Set the title of ${sanitise(mount)} to "${sanitise(title, 60)}"?`, `title of ${sanitise(mount)}`, () => this.backend.metadata(mount, title));
-      return;
-    }
-    const parsed = parseBanInput(mode.value);
-    if (!parsed.ok) {
-      this.#say(`ban: ${parsed.error}`, 'bad');
-      return;
-    }
-    this.#confirm(`Ban ${parsed.ip} ${banLengthWords(parsed.seconds)} and close its connections?`, `ban ${parsed.ip}`, () => this.backend.ban(parsed.ip, parsed.seconds));
+  #submit(mode: InputMode): void {
+    if (mode.purpose === 'filter') this.filters[mode.pane] = mode.value;
+    else this.#apply(submitStep(mode, this.backend));
   }
 
-  #change(action: Action): void {
-    const needs = (what: string, pane: PaneId) => this.#say(`${what}: select one in the ${pane} pane first (Tab)`, 'warn');
-    switch (action) {
-      case 'kick': {
-        const row = this.focus === 'listeners' ? this.selected('listeners') : null;
-        const listener = this.listenersPage?.listeners.find((l) => String(l.id) === row?.key);
-        const mount = this.listenersPage?.mount;
-        if (listener === undefined || mount === undefined) return needs('kick', 'listeners');
-        this.#confirm(
-          `Kick listener ${listener.id} (${sanitise(listener.ip, 45)}, ${sanitise(listener.userAgent, 30)}) from ${sanitise(mount)}?`,
-          `kick listener ${listener.id}`,
-          () => this.backend.kick(mount, listener.id),
-        );
-        return;
-      }
-      case 'kill-source':
-      case 'metadata': {
-        const mount = this.focus === 'mounts' ? this.snapshot?.mounts.find((m) => m.mount === this.selected('mounts')?.key) : undefined;
-        if (mount === undefined) return needs(action === 'kill-source' ? 'kill source' : 'title', 'mounts');
-        if (action === 'metadata') {
-          this.mode = { kind: 'input', purpose: 'metadata', prompt: `title of ${sanitise(mount.mount)}: `, value: sanitise(mount.title, 200), pane: 'mounts', target: mount.mount };
-          return;
-        }
-        if (!mount.live) return this.#say(`${sanitise(mount.mount)} has no source to kill`, 'warn');
-        const from = mount.sourceIp === null ? '' : ` (${sanitise(mount.sourceIp, 45)})`;
-        this.#confirm(`Kill the source of ${sanitise(mount.mount)}${from}?`, `kill source of ${sanitise(mount.mount)}`, () => this.backend.killSource(mount.mount));
-        return;
-      }
-      case 'restart': {
-        const name = this.focus === 'health' ? this.selected('health')?.key : undefined;
-        const component = this.snapshot?.components.find((c) => `component:${c.name}` === name);
-        if (component === undefined) return needs('restart', 'health');
-        const pid = component.pid === null ? '' : ` (pid ${component.pid})`;
-        this.#confirm(`Restart ${sanitise(component.name)}${pid}?`, `restart ${sanitise(component.name)}`, () => this.backend.restart(component.name));
-        return;
-      }
-      case 'ban': {
-        const ip = this.focus === 'listeners' || this.focus === 'security' ? this.selected(this.focus)?.ip : undefined;
-        this.mode = { kind: 'input', purpose: 'ban', prompt: 'ban address [duration]: ', value: ip === undefined ? '' : `${sanitise(ip, 45)} 1h`, pane: this.focus, target: '' };
-        return;
-      }
-      case 'unban': {
-        const row = this.focus === 'security' ? this.selected('security') : null;
-        if (row === null || !row.key.startsWith('ban:') || row.ip === undefined) return needs('unban', 'security');
-        const ip = row.ip;
-        this.#confirm(`Lift the ban on ${sanitise(ip, 45)}?`, `unban ${sanitise(ip, 45)}`, () => this.backend.unban(ip));
-        return;
-      }
-      case 'reload':
-        this.#confirm('Reload the configuration file?', 'reload', () => this.backend.reload());
-        return;
-      default:
-        return;
-    }
-  }
-
-  #confirm(question: string, label: string, run: () => Promise<ActionResult>): void {
-    this.mode = { kind: 'confirm', question, label, run };
+  #apply(step: Step): void {
+    if (step.kind === 'mode') this.mode = step.mode;
+    else if (step.kind === 'say') this.#say(step.text, step.tone);
   }
 
   async #run(label: string, run: () => Promise<ActionResult>): Promise<void> {

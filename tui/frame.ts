@@ -2,13 +2,13 @@
 // column headings, the rows in view, the selected one marked ">"), the footer, and an overlay
 // for the help. The blessed layer only paints this; comparing two frames tells whether anything
 // changed, so the screen is redrawn only then (pm2 monit's fixed render timer is the
-// anti-pattern, research supervisor-tui §2.1).
-import type { Dashboard } from './dashboard.ts';
+// anti-pattern, docs/supervision.md#the-dashboard). A function of the dashboard's view (state.ts).
 import type { Tone } from './format.ts';
 import { helpLines, KEYMAP } from './keymap.ts';
 import { layout, PANES, type PaneId, type Rect } from './layout.ts';
 import { fit, sanitise, truncate } from './sanitise.ts';
 import { paneTable } from './panes.ts';
+import type { DashboardView } from './state.ts';
 import { verdict, verdictTone, headerLines } from './view-model.ts';
 
 export type Emphasis = 'none' | 'title' | 'focused-title' | 'columns' | 'selected' | 'dim';
@@ -35,7 +35,7 @@ const EMPTY: Record<PaneId, string> = {
   log: 'no log lines',
 };
 
-function title(d: Dashboard, pane: PaneId): string {
+function title(d: DashboardView, pane: PaneId): string {
   const s = d.snapshot;
   switch (pane) {
     case 'mounts':
@@ -61,7 +61,7 @@ function titleLine(text: string, focused: boolean, width: number): Line {
   return { text: truncate(`${rule}${rule} ${text} `, width).padEnd(width, rule), tone: 'plain', emphasis: focused ? 'focused-title' : 'title' };
 }
 
-function paneBlock(d: Dashboard, pane: PaneId, rect: Rect): Block {
+function paneBlock(d: DashboardView, pane: PaneId, rect: Rect): Block {
   const focused = d.focus === pane;
   const filter = d.filters[pane];
   const lines: Line[] = [titleLine(`${title(d, pane)}${filter === '' ? '' : ` [filter: ${sanitise(filter, 30)}]`}`, focused, rect.width)];
@@ -87,7 +87,7 @@ function paneBlock(d: Dashboard, pane: PaneId, rect: Rect): Block {
   return { id: pane, rect, lines: lines.slice(0, rect.height) };
 }
 
-export function buildFrame(d: Dashboard): Frame {
+export function buildFrame(d: DashboardView): Frame {
   const l = layout(d.width, d.height, d.slot);
   if (l.kind === 'too-small') return { kind: 'too-small', message: l.message };
   const [first, second] = headerLines(d.snapshot, d.connection, d.width, d.readOnly);
@@ -112,7 +112,7 @@ export function buildFrame(d: Dashboard): Frame {
   return { kind: 'panes', blocks };
 }
 
-function helpBlock(d: Dashboard): Block {
+function helpBlock(d: DashboardView): Block {
   const all = helpLines(d.readOnly);
   const keys = all.slice(0, KEYMAP.length);
   const notes = all.slice(KEYMAP.length);

@@ -2,6 +2,7 @@
 // Redraws are coalesced: many changes in one turn of the event loop paint once.
 import { ControlClient, type Backoff } from './client.ts';
 import { Dashboard } from './dashboard.ts';
+import { buildFrame } from './frame.ts';
 import { colorWanted, TuiScreen } from './screen.ts';
 
 export interface TuiOptions {
@@ -28,7 +29,7 @@ export function runTui(options: TuiOptions): Promise<void> {
       scheduled = true;
       setImmediate(() => {
         scheduled = false;
-        screen?.paint(dashboard.frame());
+        screen?.paint(buildFrame(dashboard));
       });
     },
   });

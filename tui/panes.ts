@@ -1,9 +1,9 @@
 // Which table each pane shows, from the dashboard's data.
-import type { Dashboard } from './dashboard.ts';
 import type { PaneId } from './layout.ts';
+import type { PaneData } from './state.ts';
 import { healthTable, listenersTable, logTable, mountsTable, securityTable, type Table } from './view-model.ts';
 
-export function paneTable(d: Pick<Dashboard, 'snapshot' | 'listenersPage' | 'logPage'>, pane: PaneId, width: number): Table {
+export function paneTable(d: PaneData, pane: PaneId, width: number): Table {
   const s = d.snapshot;
   switch (pane) {
     case 'mounts':

@@ -2,7 +2,8 @@
 // the log follows its end, a prompt edits text, and a changing key does nothing before "y".
 import test from 'ava';
 import type { ActionResult } from '../../contracts/control-api.ts';
-import { Dashboard, type Backend } from '../../tui/dashboard.ts';
+import { Dashboard } from '../../tui/dashboard.ts';
+import type { Backend } from '../../tui/state.ts';
 import { listenersPage, logPage, mount, snapshot } from './fixtures.ts';
 
 function dashboard(readOnly = false) {
