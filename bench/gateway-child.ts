@@ -23,7 +23,7 @@ const config = configSchema.parse({
     upstream: `http://127.0.0.1:${values.upstream}`,
     tls: { cert: values.cert, key: values.key },
     // Every listener of the benchmark comes from 127.0.0.1; nginx, the comparison, has no such caps.
-    limits: { connectionsPerMinute: null, streamsPerAddress: null },
+    limits: { connectionsPerMinute: null, streamsPerAddress: null, connectionsPerAddress: null },
   },
 });
 const gateway = await startGateway({ config, host: '127.0.0.1', ports: { listener: 0, listenerTls: 0, source: 0, sourcePlain: null, admin: 0 } });

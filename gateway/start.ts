@@ -2,7 +2,7 @@
 // Certificates first (generated into stateDir when none are configured), then every port; if
 // one port cannot be opened, the ones already open are closed again and the error is thrown.
 import { EventEmitter } from 'node:events';
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type tlsTypes from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { Config, ResolvedSecrets } from '../config/schema.ts';
@@ -13,9 +13,10 @@ import type { CredentialLimiter } from './limits/rate-limit.ts';
 import { ipDisplay } from './privacy.ts';
 import { openRateLimitStore } from './limits/rate-limit-store.ts';
 import { GatewaySecurity } from './limits/security.ts';
+import { HeadDeadlines } from './limits/head-deadline.ts';
 import { createAdminServer } from './ports/admin-port.ts';
 import { bind, type Bound } from './ports/bind.ts';
-import { parseUpstream, type GatewayContext, type GatewayEvents } from './context.ts';
+import { noteDeny, parseUpstream, type GatewayContext, type GatewayEvents } from './context.ts';
 import { Edge, type EdgeOptions, type EdgeStats } from './edge/fan-out.ts';
 import { edgeRelayConfig } from './edge/config.ts';
 import { EdgeReporter, type EdgeReporterOptions, type ReporterState } from './edge/report.ts';
@@ -121,6 +122,12 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     anonymizeIps: g.privacy.anonymizeIps,
     redis: store.redis,
     certificatePem: () => String(tls.options().cert),
+    connectionsPerAddress: (): number | null => live.current.gateway.limits.connectionsPerAddress,
+  });
+  // The handshake, the first byte and the head share the head's time budget, from accept (head-deadline.ts).
+  const deadlines = new HeadDeadlines({
+    timeoutMs: () => ctx.limits.headerTimeoutMs,
+    expired: (role, ip) => void noteDeny(ctx, role, ip, 'GW_HEADER_TIMEOUT', 'no complete request head within gateway.limits.headerTimeout of connecting'),
   });
   const forwarder = createForwarder(ctx.upstream);
   // The relay core hears of the edge's listeners through a channel, and knows its pulls by this id (relay/edge).
@@ -148,7 +155,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     : null;
   // A handshake is part of the request head's time budget (Node's default allows 120 s).
   const secure = (withCa: boolean): tlsTypes.TlsOptions => ({ ...tls.options(withCa), handshakeTimeout: ctx.limits.headerTimeoutMs });
-  const sourceTls = createSourceServer(ctx, secure(false));
+  const sourceTls = createSourceServer(ctx, secure(false), (socket) => deadlines.arrived(socket));
   const listenerTls = createListenerTlsServer(ctx, forwarder, edge, secure(false));
   const admin = createAdminServer(ctx, forwarder, { secure: secure(ca !== null), clientCertificates: ca !== null });
   tls.attach(sourceTls);
@@ -162,11 +169,18 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     ['listener', listenerPlain, want.listener, o.host ?? g.listener.host],
     ['listenerTls', listenerTls, want.listenerTls, o.host ?? g.listener.host],
     ['source', sourceTls, want.source, o.host ?? g.source.host],
-    ['sourcePlain', createPlainSourceServer(ctx), want.sourcePlain, o.host ?? g.source.plainHost],
+    ['sourcePlain', createPlainSourceServer(ctx, (socket) => deadlines.arrived(socket)), want.sourcePlain, o.host ?? g.source.plainHost],
     ['admin', admin, want.admin, o.host ?? g.admin.host],
   ];
   // Every port's connections, so a ban refuses and closes them (security.ts).
-  for (const [name, server] of plan) security.track(server, name.startsWith('listener') ? 'listener' : name.startsWith('source') ? 'source' : 'admin');
+  // Then, in this order at each accept: the per-address cap, the listener ports' connection rate
+  // (listener-caps.ts), and the deadline of the first request head.
+  for (const [name, server] of plan) {
+    const role = name.startsWith('listener') ? 'listener' : name.startsWith('source') ? 'source' : 'admin';
+    security.track(server, role);
+    if (role === 'listener') server.on('connection', (socket: Socket) => ctx.caps?.accept(socket));
+    deadlines.watch(server, role);
+  }
   const bound = new Map<keyof GatewayPorts, Bound>();
   const closeAll = async (): Promise<void> => {
     reporter?.close();
@@ -174,6 +188,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     tls.close();
     ctx.listenerAuth.close();
     security.close();
+    deadlines.close();
     store.close();
     await Promise.all([...bound.values()].map((b) => b.close()));
   };

@@ -38,7 +38,7 @@ export const GW_ERRORS = {
   GW_TOKEN_REVOKED: { status: 403, message: 'This stream link has been revoked', when: 'The signed stream URL\'s id is on the revocation list.' },
   GW_TOKEN_IN_USE: { status: 429, message: 'This stream link is already in use', when: 'A signed stream URL is at its maximum number of concurrent listeners.' },
   // Abuse limits.
-  GW_TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many connections, try again later', when: 'The client opens connections faster than the per-address rate; carries Retry-After.' },
+  GW_TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many connections, try again later', when: 'The client opens connections faster than the per-address rate; carries Retry-After. Past the per-address number of open connections a new one is closed at accept, before TLS, with no answer.' },
   GW_TOO_MANY_STREAMS: { status: 429, message: 'Too many streams from this address', when: 'The client address already holds its maximum of concurrent streams.' },
   GW_BANNED: { status: 403, message: 'Forbidden', when: 'The client address is banned by the operator.' },
   // Upstream and internal.

@@ -92,7 +92,7 @@ export const gatewaySchema = z
       .prefault({}),
     limits: z
       .object({
-        /** Seconds to receive a complete request head. */
+        /** Seconds from accepting a connection to its complete first request head (TLS handshake included). */
         headerTimeout: seconds.min(1).default(10),
         /** Bytes of a request head; Icecast reads at most 4095. */
         maxHeaderBytes: z.number().int().min(256).max(4095).default(4095),
@@ -102,6 +102,8 @@ export const gatewaySchema = z
         connectionsPerMinute: z.number().int().min(1).nullable().default(600),
         /** Streams one address (IPv6: one /64) may hold at once on the listener ports; null = no limit. */
         streamsPerAddress: z.number().int().min(1).nullable().default(200),
+        /** Connections one address (IPv6: one /64) may hold open at once over every port, counted at accept; null = no limit. */
+        connectionsPerAddress: z.number().int().min(1).nullable().default(256),
       })
       .strict()
       .prefault({}),
@@ -155,4 +157,3 @@ export const gatewaySchema = z
       if (m.auth === 'token') ctx.addIssue({ code: 'custom', message: 'auth: token needs a key in gateway.tokens.keys', path: ['mounts', name, 'auth'] });
     }
   });
-

@@ -1,12 +1,15 @@
-// gateway.limits.connectionsPerMinute and streamsPerAddress on the listener ports (research
-// gateway.md §8.1 "connection floods per IP", §9.10), after the policies and before listener
+// gateway.limits.connectionsPerMinute and streamsPerAddress on the listener ports
+// (docs/gateway-security.md#connection-floods), after the policies and before listener
 // authentication, so a capped client spends no stream-link use and no webhook call. Both answer
 // 429 (RFC 6585 §4: this client sent too many requests); a 503 would say the server is overloaded,
 // which it is not, and players treat it as a reason to retry at once.
-// A connection is counted once, at its first request: a player's keep-alive requests (HLS
-// segments, a playlist then a status page) are one connection.
+// A connection is counted once, when it is accepted (before any TLS handshake): connections that
+// never send a request count too. A player's keep-alive requests (HLS segments, a playlist then a
+// status page) are one connection. The verdict is answered at the connection's first request.
 import type http from 'node:http';
 import type { Socket } from 'node:net';
+import { connectionKey } from './connection-key.ts';
+import { plainAddress } from '../../stream/client-ip.ts';
 import { ConcurrentCounter, ConnectionRate, type NowClock, type RateVerdict } from './connection-limits.ts';
 import type { GatewayErrorCode } from '../../policies/errors.ts';
 
@@ -25,6 +28,8 @@ export class ListenerCaps {
   #rate: ConnectionRate | null = null;
   readonly #clock: NowClock;
   readonly #streams = new ConcurrentCounter();
+  /** Verdicts taken at accept, by connection (the TLS socket of a request is not the accepted one). */
+  readonly #accepted = new Map<string, RateVerdict>();
   readonly #verdicts = new WeakMap<Socket, RateVerdict>();
 
   constructor(limits: ListenerCapLimits, clock: NowClock) {
@@ -43,11 +48,23 @@ export class ListenerCaps {
     this.#limits = limits;
   }
 
+  /** Takes the connection rate for a socket a listener port accepted; kept until it closes. */
+  accept(socket: Socket): void {
+    const key = connectionKey(socket);
+    if (!this.#rate || key === null || socket.destroyed) return;
+    this.#accepted.set(key, this.#rate.take(plainAddress(socket.remoteAddress)));
+    socket.once('close', () => this.#accepted.delete(key));
+  }
+
   /** The connection rate, taken once per connection; every request on a refused one is refused. */
   connection(socket: Socket, ip: string): CapVerdict {
     if (!this.#rate) return OK;
     let verdict = this.#verdicts.get(socket);
-    if (!verdict) this.#verdicts.set(socket, (verdict = this.#rate.take(ip)));
+    if (!verdict) {
+      const key = connectionKey(socket);
+      verdict = (key === null ? undefined : this.#accepted.get(key)) ?? this.#rate.take(ip);
+      this.#verdicts.set(socket, verdict);
+    }
     if (verdict.ok) return OK;
     return { ok: false, code: 'GW_TOO_MANY_CONNECTIONS', reason: 'more connections from this address than gateway.limits.connectionsPerMinute', retryAfterSeconds: verdict.retryAfterSeconds };
   }

@@ -33,6 +33,8 @@ export interface GatewaySecurityOptions {
   readonly redis?: Redis | null;
   readonly prefix?: string;
   readonly syncMs?: number;
+  /** gateway.limits.connectionsPerAddress, read at each accept (a reload applies to the next connection). */
+  connectionsPerAddress?(): number | null;
   /** The server certificate in service (PEM), read on every view so a renewal shows at once. */
   certificatePem(): string | null;
 }
@@ -67,6 +69,9 @@ export class GatewaySecurity implements GatewaySecurityApi {
     this.connections = new ConnectionTracker({
       refuses: (ip) => this.#bans.banned(ip),
       refused: (role, ip) => o.events.emit('deny', { role, ip, code: 'GW_BANNED', reason: 'the address is banned', id: errorId() }),
+      perAddress: () => this.#o.connectionsPerAddress?.() ?? null,
+      capped: (role, ip) =>
+        o.events.emit('deny', { role, ip, code: 'GW_TOO_MANY_CONNECTIONS', reason: 'the address holds gateway.limits.connectionsPerAddress connections', id: errorId() }),
     });
     this.#bans = new OperatorBans({
       clock: o.clock,

@@ -1,6 +1,6 @@
 // The source port: a raw TLS server (and an optional plain one for encoders on this machine).
 // Node's HTTP parser cannot carry a source, whose PUT/SOURCE body is endless and un-framed
-// (research gateway.md §0.1), so each connection's head is read by the relay's strict parser,
+// (docs/gateway-security.md#un-framed-source-bodies), so each connection's head is read by the relay's strict parser,
 // judged by the policies, and the connection becomes a byte pipe to the upstream.
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
@@ -15,21 +15,24 @@ import { denyOnSocket, headErrorCode, PORT_METHODS, type DenyOptions } from './r
 import { forwardedHead, withinLimits } from './source-head.ts';
 import { pipeSource } from './source-pipe.ts';
 
-export function createSourceServer(ctx: GatewayContext, secure: tls.TlsOptions): tls.Server {
-  const server = tls.createServer(secure, (socket) => void handleSource(ctx, socket, 'https'));
+/** Told when a connection's request head is complete (limits/head-deadline.ts). */
+export type HeadArrived = (socket: Socket) => void;
+
+export function createSourceServer(ctx: GatewayContext, secure: tls.TlsOptions, onHead: HeadArrived = () => {}): tls.Server {
+  const server = tls.createServer(secure, (socket) => void handleSource(ctx, socket, 'https', onHead));
   reportTlsClientErrors(server, ctx, 'source');
   return server;
 }
 
 /** Unencrypted, for local encoders without TLS; bound to loopback by default (gateway.source.plainHost). */
-export function createPlainSourceServer(ctx: GatewayContext): net.Server {
-  return net.createServer((socket) => void handleSource(ctx, socket, 'http'));
+export function createPlainSourceServer(ctx: GatewayContext, onHead: HeadArrived = () => {}): net.Server {
+  return net.createServer((socket) => void handleSource(ctx, socket, 'http', onHead));
 }
 
 /** Don't-care endings of a source connection: disconnects are how streams end. */
 const ORDINARY_ENDS = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_WRITE_AFTER_END', 'ERR_STREAM_DESTROYED']);
 
-async function handleSource(ctx: GatewayContext, socket: Socket, proto: 'http' | 'https'): Promise<void> {
+async function handleSource(ctx: GatewayContext, socket: Socket, proto: 'http' | 'https', onHead: HeadArrived): Promise<void> {
   socket.on('error', () => socket.destroy());
   const ip = plainAddress(socket.remoteAddress);
   const refuse = (code: GatewayErrorCode, reason: string, options: Omit<DenyOptions, 'id'> = {}): void => {
@@ -40,6 +43,7 @@ async function handleSource(ctx: GatewayContext, socket: Socket, proto: 'http' |
   if (read.kind === 'timeout') return refuse('GW_HEADER_TIMEOUT', 'the request head did not arrive in time');
   if (read.kind === 'error') return refuse(headErrorCode(read.reason), read.message);
   const { head, rest } = read;
+  onHead(socket);
   if (!withinLimits(head, ctx.limits)) return refuse('GW_HEADER_TOO_LARGE', 'the request head exceeds gateway.limits');
 
   const authorization = head.get('authorization');
