@@ -1,0 +1,146 @@
+// A relay core and a gateway in front of it on ephemeral loopback ports, the source link for a
+// mount on it, `icegate push` as a real child process (its JSON status lines collected) and a
+// TLS listener on the gateway.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import tls from 'node:tls';
+import { formatSourceLink } from '../../contracts/source-link.ts';
+import { pinOf } from '../../cli/source-link.ts';
+import { selfSignedPaths } from '../../gateway/tls/files.ts';
+import type { RunningRelay } from '../../relay/start.ts';
+import { testGateway, type Teardown, type TestGateway } from '../gateway/server-harness.ts';
+import { binPath } from '../cli/run-cli.ts';
+import { parseHead, type Capture } from '../helpers/listen.ts';
+import { SECRETS, testRelay } from '../helpers/relay.ts';
+
+export interface Stack {
+  relay: RunningRelay;
+  gateway: TestGateway;
+  pin: string;
+  link(mount: string, o?: { password?: string; pins?: string[] }): string;
+}
+
+export async function testStack(t: Teardown): Promise<Stack> {
+  const relay = await testRelay();
+  t.teardown(() => relay.close());
+  const gateway = await testGateway(t, relay.port());
+  const pin = pinOf(await readFile(selfSignedPaths(gateway.stateDir).cert, 'utf8'));
+  return {
+    relay,
+    gateway,
+    pin,
+    link: (mount, o = {}) =>
+      formatSourceLink({ user: 'source', password: o.password ?? SECRETS.sourcePassword, host: '127.0.0.1', port: gateway.gw.ports().source, mount, pins: o.pins ?? [pin] }),
+  };
+}
+
+export interface StatusLine {
+  state: 'connecting' | 'live' | 'retrying' | 'refused';
+  peakDbfs: number | null;
+  peakDbfsPerChannel: number[] | null;
+  rmsDbfsPerChannel: number[] | null;
+  silent: boolean;
+  reconnects: number;
+  reason: string | null;
+  kbps: number;
+}
+
+export interface Push {
+  child: ChildProcess;
+  statuses: StatusLine[];
+  stderr(): string;
+  /** Resolves with the first status line (from now on) that satisfies `predicate`. */
+  until(predicate: (s: StatusLine) => boolean, timeoutMs?: number, what?: string): Promise<StatusLine>;
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/** `icegate push --status json ARGS`, as an operator runs it. */
+export function startPush(t: Teardown, args: string[], env: NodeJS.ProcessEnv = {}): Push {
+  const child = spawn(process.execPath, [binPath, 'push', '--status', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const statuses: StatusLine[] = [];
+  const watchers = new Set<(s: StatusLine) => void>();
+  let err = '';
+  let out = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-20_000)));
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    let nl: number;
+    while ((nl = out.indexOf('\n')) >= 0) {
+      const line = out.slice(0, nl);
+      out = out.slice(nl + 1);
+      const s = JSON.parse(line) as StatusLine;
+      statuses.push(s);
+      for (const w of [...watchers]) w(s);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async (): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return {
+    child,
+    statuses,
+    stderr: () => err,
+    exited,
+    stop,
+    until: (predicate, timeoutMs = 20_000, what = 'status') =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          watchers.delete(check);
+          reject(new Error(`timed out waiting for ${what}; last status ${JSON.stringify(statuses.at(-1))}; stderr: ${err.slice(-2000)}`));
+        }, timeoutMs);
+        const check = (s: StatusLine): void => {
+          if (!predicate(s)) return;
+          clearTimeout(timer);
+          watchers.delete(check);
+          resolve(s);
+        };
+        watchers.add(check);
+        void exited.then(() => {
+          if (!watchers.has(check)) return;
+          clearTimeout(timer);
+          watchers.delete(check);
+          reject(new Error(`icegate push exited while waiting for ${what}: ${err.slice(-2000)}`));
+        });
+      }),
+  };
+}
+
+/** A player over TLS: GET the mount on the gateway's TLS listener port, collect `bytes` of body. */
+export function tlsListen(port: number, path: string, bytes: number, timeoutMs = 20_000): Promise<Capture> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
+    let buf = Buffer.alloc(0);
+    let head: string | null = null;
+    const body: Buffer[] = [];
+    let got = 0;
+    const timer = setTimeout(done, timeoutMs);
+    function done(): void {
+      clearTimeout(timer);
+      socket.destroy();
+      if (head === null) return reject(new Error(`no response head: ${JSON.stringify(buf.toString('latin1').slice(0, 200))}`));
+      resolve({ ...parseHead(head), rawHead: head, body: Buffer.concat(body) });
+    }
+    socket.on('data', (d: Buffer) => {
+      if (head === null) {
+        buf = Buffer.concat([buf, d]);
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        head = buf.subarray(0, end + 4).toString('latin1');
+        d = buf.subarray(end + 4);
+      }
+      body.push(d);
+      got += d.length;
+      if (got >= bytes) done();
+    });
+    socket.on('error', () => done());
+    socket.on('close', () => done());
+    socket.once('secureConnect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: icegate-test/1.0\r\n\r\n`));
+  });
+}
