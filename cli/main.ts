@@ -7,13 +7,15 @@ import { gatewayCommand } from './gateway.ts';
 import { UsageError, type Command } from './command.ts';
 import { processIo, type Io } from './io.ts';
 import { passwdCommand } from './passwd.ts';
+import { pushCommand } from './push.ts';
 import { relayCommand } from './relay.ts';
+import { sourceLinkCommand } from './source-link.ts';
 import { startCommand } from './start.ts';
 import { reloadCommand, statusCommand, stopCommand } from './stop.ts';
 import { tokenCommand } from './token.ts';
 import { tuiCommand } from './tui.ts';
 
-const commands: readonly Command[] = [startCommand, stopCommand, reloadCommand, statusCommand, relayCommand, checkCommand, gatewayCommand, tokenCommand, passwdCommand(), certCommand, tuiCommand];
+const commands: readonly Command[] = [startCommand, stopCommand, reloadCommand, statusCommand, relayCommand, checkCommand, gatewayCommand, tokenCommand, passwdCommand(), certCommand, tuiCommand, sourceLinkCommand, pushCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
