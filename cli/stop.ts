@@ -21,6 +21,19 @@ async function socketFor(values: { config?: string; socket?: string }, io: Io): 
   return loaded === null ? null : socketPath(loaded.config, loaded.path);
 }
 
+/** Longer than a restarted component's ready timeout (30 s), so the answer is the supervisor's. */
+const RELOAD_TIMEOUT_MS = 120_000;
+
+/** What the operator reads when an action is refused; a refused reload names who refused and why. */
+export function describeFailure(name: string, error: Extract<ActionResult, { ok: false }>['error']): string[] {
+  if (error.refusal === undefined) return [`icegate ${name}: ${error.message}`];
+  return [
+    `icegate ${name}: refused by the ${error.refusal.component}: ${error.refusal.reason}`,
+    'the configuration in force before stays in force everywhere; fix the file and reload again',
+    `(${error.message})`,
+  ];
+}
+
 function actionCommand(name: 'stop' | 'reload', summary: string, description: string[]): Command {
   return {
     name,
@@ -35,13 +48,14 @@ function actionCommand(name: 'stop' | 'reload', summary: string, description: st
       const sock = await socketFor(values, io);
       if (sock === null) return 1;
       try {
-        const reply = await controlRequest(sock, 'POST', `/v1/${name}`);
+        // A reload waits for restarted components to be ready again (up to their ready timeout).
+        const reply = await controlRequest(sock, 'POST', `/v1/${name}`, name === 'reload' ? RELOAD_TIMEOUT_MS : undefined);
         const result = reply.body as ActionResult;
         if (result.ok) {
           io.out(result.message);
           return 0;
         }
-        io.err(`icegate ${name}: ${result.error.message}`);
+        for (const line of describeFailure(name, result.error)) io.err(line);
         return 1;
       } catch (error) {
         io.err(`icegate ${name}: ${describeControlError(error, sock)}`);
@@ -60,6 +74,9 @@ export const reloadCommand = actionCommand('reload', 'reload gateway.yaml into a
   'Validates the configuration file first: a bad file changes nothing and its errors are',
   'printed. Changes the relay can apply live (mounts, limits, names, trusted proxies) keep',
   'every stream; others restart only the component they touch. Same as SIGHUP.',
+  'All or nothing: when the relay or the gateway refuses the new settings (or does not',
+  'start with them), the configuration in force stays in force everywhere, and the',
+  'command names the component and its reason. Exit code 0 when applied, 1 otherwise.',
 ]);
 
 export const statusCommand: Command = {

@@ -17,7 +17,8 @@
 //   POST   /v1/mounts/{mount}/metadata            body {"title": "Artist - Title"}
 //   POST   /v1/bans                               body {"ip": "203.0.113.7", "seconds": 3600}
 //   DELETE /v1/bans/{ip}
-//   POST   /v1/reload
+//   POST   /v1/reload                             (409 "reload-refused" with error.refusal
+//                                                   {component, reason} when a component refused)
 //   POST   /v1/stop                               (what `icegate stop` sends)
 //
 // Every POST/DELETE answers ActionResult (200 when ok, else 4xx/5xx with ok: false) and is
@@ -186,9 +187,19 @@ export interface LogPage {
   lines: LogLine[];
 }
 
+/**
+ * Why a reload was refused (error.code "reload-refused"): the component that refused the new
+ * configuration and its own words. The configuration that ran before stays in force everywhere.
+ */
+export interface ReloadRefusal {
+  /** "relay", "gateway" (the only components that take settings live or must start with them). */
+  component: string;
+  reason: string;
+}
+
 export type ActionResult =
   | { ok: true; message: string; snapshot?: StateSnapshot }
-  | { ok: false; error: { code: string; message: string } };
+  | { ok: false; error: { code: string; message: string; refusal?: ReloadRefusal } };
 
 /**
  * What a running gateway offers the supervisor (RunningGateway.security): refusals, bans and the

@@ -18,8 +18,8 @@ export function serveSupervisor(gateway: RunningGateway, prepare: (config: Confi
     if (security === null) throw new ChildError('unavailable', 'this gateway has no security view');
     return security;
   };
-  serveRequests(async (method, params) => {
-    switch (method) {
+  serveRequests(async (r) => {
+    switch (r.method) {
       case 'ping':
         return 'pong';
       case 'snapshot': {
@@ -30,22 +30,22 @@ export function serveSupervisor(gateway: RunningGateway, prepare: (config: Confi
         };
       }
       case 'ban': {
-        await needSecurity().ban(String(params.ip), typeof params.seconds === 'number' ? params.seconds : null, 'operator');
-        return `${String(params.ip)} banned`;
+        await needSecurity().ban(r.params.ip, r.params.seconds, 'operator');
+        return `${r.params.ip} banned`;
       }
       case 'unban': {
-        if (!(await needSecurity().unban(String(params.ip)))) throw new ChildError('not-banned', `${String(params.ip)} was not banned`);
-        return `${String(params.ip)} unbanned`;
+        if (!(await needSecurity().unban(r.params.ip))) throw new ChildError('not-banned', `${r.params.ip} was not banned`);
+        return `${r.params.ip} unbanned`;
       }
       case 'reload': {
         // Live keys only (live-settings.ts); the supervisor restarts the gateway for the others.
-        await gateway.reload(prepare(params.config as Config)).catch((err: unknown) => {
+        await gateway.reload(prepare(r.params.config)).catch((err: unknown) => {
           throw new ChildError('reload-refused', `gateway settings unchanged: ${(err as Error).message}`);
         });
         return 'gateway settings applied';
       }
       default:
-        throw new ChildError('not-found', `the gateway has no ${method}`);
+        throw new ChildError('not-found', `the gateway has no ${r.method}`);
     }
   });
   sendReady({ ...gateway.ports() });

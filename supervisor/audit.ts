@@ -1,7 +1,7 @@
 // Every action through the control API, who claimed to ask for it and how it ended: kept in
 // memory for the dashboard (newest first, bounded) and appended to <stateDir>/logs/audit.log.
 // The user is what the client sent in X-Icegate-User: the socket's permissions decide who may
-// connect, Node cannot ask the kernel who did (no SO_PEERCRED; research supervisor-tui §5.2).
+// connect, Node cannot ask the kernel who did (no SO_PEERCRED, see unix(7)).
 import type { AuditEntry } from '../contracts/control-api.ts';
 import { LogFile, type LogFileOptions } from './log-files.ts';
 

@@ -6,56 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { ComponentExit, ComponentState, ComponentView, LogLine } from '../contracts/control-api.ts';
+import type { ParamsOf, ReadyPorts, RequestMethod } from '../contracts/ipc.ts';
+import type { ComponentEvents, ComponentSpec, ComponentTiming } from './component-spec.ts';
+import { systemClock, type Clock, type Timer } from '../stream/clock.ts';
+import { ChildChannel } from './child-channel.ts';
 import { ControlError } from './errors.ts';
-import { isChildMessage, type ReadyPorts, type RequestMethod } from '../contracts/ipc.ts';
 import { LineSplitter } from './log-ring.ts';
-import { decideRestart, describeEnd, FRESH_HISTORY, type RestartHistory, type RestartMode, type RestartPolicy, type RunEnd } from './restart-policy.ts';
-
-export interface ComponentSpec {
-  name: string;
-  kind: ComponentView['kind'];
-  /** The executable and its arguments; no shell. */
-  command: readonly string[];
-  env: Readonly<Record<string, string>>;
-  cwd: string;
-  stopSignal: NodeJS.Signals;
-  stopTimeoutMs: number;
-  restart: RestartMode;
-  /** A Node child with an IPC channel: it says `ready` and answers pings and requests. */
-  ipc: boolean;
-  /** Started once these components are ready. */
-  dependsOn: readonly string[];
-  /** Extra environment computed at each spawn (the ports to keep across restarts). */
-  envAtSpawn?: () => Record<string, string>;
-  /** An extra liveness probe given the ports the child reported; rejects when it fails. */
-  probe?: (ports: ReadyPorts) => Promise<void>;
-}
-
-export interface ComponentTiming {
-  policy: RestartPolicy;
-  /** An IPC child that has not said `ready` by then is killed and counted as a failed start. */
-  readyTimeoutMs: number;
-  livenessIntervalMs: number;
-  livenessTimeoutMs: number;
-  /** Consecutive failed probes before the component is killed and restarted. */
-  livenessFailures: number;
-  random?: () => number;
-}
-
-export interface ComponentEvents {
-  change: [];
-  ready: [ReadyPorts];
-  log: [LogLine];
-}
-
-/** Requests in flight to one child; more are refused rather than queued without bound. */
-const MAX_PENDING = 64;
-
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
+import { killGroup, withTimeout } from './process-group.ts';
+import { decideRestart, describeEnd, FRESH_HISTORY, type RestartHistory, type RunEnd } from './restart-policy.ts';
 
 export class Component extends EventEmitter<ComponentEvents> {
   spec: ComponentSpec;
@@ -64,6 +22,8 @@ export class Component extends EventEmitter<ComponentEvents> {
   lastExit: ComponentExit | null = null;
   ports: ReadyPorts | null = null;
   #child: ChildProcess | null = null;
+  #channel: ChildChannel | null = null;
+  readonly #clock: Clock;
   #startedAt: number | null = null;
   #readyAt: number | null = null;
   #nextRestartAt: number | null = null;
@@ -71,12 +31,10 @@ export class Component extends EventEmitter<ComponentEvents> {
   #operatorStop = false;
   #killReason: RunEnd | null = null;
   #spawnError: string | null = null;
-  #timers = new Set<NodeJS.Timeout>();
-  #restartTimer: NodeJS.Timeout | null = null;
-  #probeTimer: NodeJS.Timeout | null = null;
+  #timers = new Set<Timer>();
+  #restartTimer: Timer | null = null;
+  #probeTimer: Timer | null = null;
   #probeFailures = 0;
-  #pending = new Map<number, Pending>();
-  #nextId = 1;
   #exited: (() => void)[] = [];
   #hasRun = false;
 
@@ -86,13 +44,14 @@ export class Component extends EventEmitter<ComponentEvents> {
   ) {
     super();
     this.spec = spec;
+    this.#clock = timing.clock ?? systemClock;
   }
 
   get pid(): number | null {
     return this.#child?.pid ?? null;
   }
 
-  view(now = Date.now()): Omit<ComponentView, 'cpuPercent' | 'rssBytes'> {
+  view(now = this.#clock.now()): Omit<ComponentView, 'cpuPercent' | 'rssBytes'> {
     const running = this.#startedAt !== null && this.#child !== null;
     return {
       name: this.spec.name,
@@ -144,23 +103,37 @@ export class Component extends EventEmitter<ComponentEvents> {
   }
 
   /** Asks an IPC child; rejects with a ControlError when it is not running or does not answer. */
-  request(method: RequestMethod, params: Record<string, unknown> = {}, timeoutMs = 5000): Promise<unknown> {
-    const child = this.#child;
-    if (child === null || !child.connected || this.state !== 'running') return Promise.reject(new ControlError('unavailable', this.spec.name));
-    if (this.#pending.size >= MAX_PENDING) return Promise.reject(new ControlError('failed', `${this.spec.name} is busy`));
-    const id = this.#nextId++;
+  request<M extends RequestMethod>(method: M, params: ParamsOf<M>, timeoutMs = 5000): Promise<unknown> {
+    if (this.#channel === null || this.state !== 'running') return Promise.reject(new ControlError('unavailable', this.spec.name));
+    return this.#channel.request(method, params, timeoutMs);
+  }
+
+  /**
+   * Resolves when the next run is ready; rejects with the reason when it ends on its own first, or
+   * when it is not ready within `timeoutMs` (it may be waiting for a dependency that never comes).
+   * An operator's stop is not an end here: `nextReady()` then `restart()` waits for the new run.
+   */
+  nextReady(timeoutMs = this.timing.readyTimeoutMs): Promise<ReadyPorts> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new ControlError('failed', `${this.spec.name} did not answer in time`));
-      }, timeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
-      child.send({ type: 'request', id, method, params }, (err) => {
-        if (err === null) return;
-        clearTimeout(timer);
-        this.#pending.delete(id);
-        reject(new ControlError('unavailable', this.spec.name));
+      const done = (): void => {
+        timer.cancel();
+        this.off('ready', onReady);
+        this.off('ended', onEnded);
+      };
+      const onReady = (ports: ReadyPorts): void => {
+        done();
+        resolve(ports);
+      };
+      const onEnded = (exit: ComponentExit): void => {
+        done();
+        reject(new Error(`${exit.reason} before it was ready`));
+      };
+      const timer = this.#clock.after(timeoutMs, () => {
+        done();
+        reject(new Error(`not ready within ${timeoutMs / 1000} s`));
       });
+      this.on('ready', onReady);
+      this.on('ended', onEnded);
     });
   }
 
@@ -178,7 +151,7 @@ export class Component extends EventEmitter<ComponentEvents> {
       child = spawn(file ?? '', args, {
         cwd: this.spec.cwd,
         env: { ...process.env, ...this.spec.env, ...this.spec.envAtSpawn?.() },
-        // Its own process group: a stop reaches everything it started (research §1.8 item 8).
+        // Its own process group: a stop reaches everything it started (process-group.ts).
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : [])],
       });
@@ -189,7 +162,7 @@ export class Component extends EventEmitter<ComponentEvents> {
       return;
     }
     this.#child = child;
-    this.#startedAt = Date.now();
+    this.#startedAt = this.#clock.now();
     this.#setState('starting');
     for (const [stream, name] of [
       [child.stdout, 'stdout'],
@@ -207,18 +180,14 @@ export class Component extends EventEmitter<ComponentEvents> {
       if (!this.spec.ipc) this.#becameReady({});
       else this.#after(this.timing.readyTimeoutMs, () => this.#kill(child, { kind: 'ready-timeout' }, this.state === 'starting'));
     });
-    child.on('message', (m: unknown) => {
-      if (!isChildMessage(m)) return;
-      if (m.type === 'ready' && this.#child === child) this.#becameReady(m.ports);
-      if (m.type === 'response') {
-        const p = this.#pending.get(m.id);
-        if (!p) return;
-        this.#pending.delete(m.id);
-        clearTimeout(p.timer);
-        if (m.ok) p.resolve(m.result);
-        else p.reject(Object.assign(new Error(m.message), { code: m.code }));
-      }
-    });
+    if (this.spec.ipc) {
+      this.#channel = new ChildChannel(this.spec.name, child, this.#clock, {
+        ready: (ports) => {
+          if (this.#child === child && this.state === 'starting') this.#becameReady(ports);
+        },
+        invalid: (problem) => this.#log('supervisor', `ignored an invalid message from ${this.spec.name} (${problem})`),
+      });
+    }
     child.on('close', (code, signal) => {
       if (this.#child !== child) return;
       if (child.pid === undefined) this.#ended({ kind: 'spawn-error' });
@@ -227,7 +196,7 @@ export class Component extends EventEmitter<ComponentEvents> {
   }
 
   #becameReady(ports: ReadyPorts): void {
-    this.#readyAt = Date.now();
+    this.#readyAt = this.#clock.now();
     this.ports = ports;
     this.#log('supervisor', this.spec.ipc ? `ready after ${((this.#readyAt - (this.#startedAt ?? this.#readyAt)) / 1000).toFixed(1)} s` : `started, pid ${this.pid}`);
     this.#setState('running');
@@ -236,13 +205,12 @@ export class Component extends EventEmitter<ComponentEvents> {
   }
 
   #scheduleProbe(): void {
-    this.#probeTimer = setTimeout(() => {
+    this.#probeTimer = this.#clock.after(this.timing.livenessIntervalMs, () => {
       this.#probeTimer = null;
       void this.#probe().then(() => {
         if (this.state === 'running') this.#scheduleProbe();
       });
-    }, this.timing.livenessIntervalMs);
-    this.#probeTimer.unref();
+    });
   }
 
   async #probe(): Promise<void> {
@@ -250,7 +218,7 @@ export class Component extends EventEmitter<ComponentEvents> {
     if (child === null || this.state !== 'running') return;
     try {
       if (this.spec.ipc) await this.request('ping', {}, this.timing.livenessTimeoutMs);
-      if (this.spec.probe && this.ports) await withTimeout(this.spec.probe(this.ports), this.timing.livenessTimeoutMs);
+      if (this.spec.probe && this.ports) await withTimeout(this.spec.probe(this.ports), this.timing.livenessTimeoutMs, this.#clock);
       this.#probeFailures = 0;
     } catch (error) {
       if (this.#child !== child) return;
@@ -271,18 +239,15 @@ export class Component extends EventEmitter<ComponentEvents> {
     const pid = this.#child?.pid;
     this.#child = null;
     this.#startedAt = null;
-    for (const t of this.#timers) clearTimeout(t);
+    for (const t of this.#timers) t.cancel();
     this.#timers.clear();
-    if (this.#probeTimer) clearTimeout(this.#probeTimer);
+    this.#probeTimer?.cancel();
     this.#probeTimer = null;
-    for (const p of this.#pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new ControlError('unavailable', this.spec.name));
-    }
-    this.#pending.clear();
+    this.#channel?.close();
+    this.#channel = null;
     // Whatever the leader left behind in its group goes with it: no orphans.
     if (pid !== undefined) killGroup(pid, 'SIGKILL');
-    const now = Date.now();
+    const now = this.#clock.now();
     const exit = end.kind === 'exit' ? end : { code: null, signal: end.kind === 'spawn-error' ? null : 'SIGKILL' };
     this.lastExit = { code: exit.code, signal: exit.signal, at: new Date(now).toISOString(), reason: describeEnd(end, this.#spawnError ?? undefined) };
     const waiters = this.#exited.splice(0);
@@ -292,6 +257,7 @@ export class Component extends EventEmitter<ComponentEvents> {
       for (const w of waiters) w();
       return;
     }
+    this.emit('ended', this.lastExit);
     const decision = decideRestart({ mode: this.spec.restart, end, now, readyAt: this.#readyAt, history: this.#history, random: (this.timing.random ?? Math.random)() }, this.timing.policy);
     this.#history = decision.history;
     for (const w of waiters) w();
@@ -301,19 +267,26 @@ export class Component extends EventEmitter<ComponentEvents> {
       return;
     }
     const loud = decision.state === 'crash-looping' ? `CRASH LOOP (${decision.history.recentEnds.length} exits within ${this.timing.policy.crashLoopWindowMs / 1000} s); ` : '';
+    if (decision.delayMs === 0) {
+      // The first failure: straight back, no backoff state in between.
+      this.#log('supervisor', `${this.lastExit.reason}; ${loud}starting again at once`);
+      this.restarts += 1;
+      this.#spawn();
+      return;
+    }
     this.#log('supervisor', `${this.lastExit.reason}; ${loud}starting again in ${(decision.delayMs / 1000).toFixed(1)} s`);
     this.#nextRestartAt = now + decision.delayMs;
-    this.#restartTimer = setTimeout(() => {
+    this.#restartTimer = this.#clock.after(decision.delayMs, () => {
       this.#restartTimer = null;
       this.#nextRestartAt = null;
       this.restarts += 1;
       this.#spawn();
-    }, decision.delayMs);
+    });
     this.#setState(decision.state);
   }
 
   #clearRestart(): void {
-    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#restartTimer?.cancel();
     this.#restartTimer = null;
     this.#nextRestartAt = null;
   }
@@ -324,10 +297,10 @@ export class Component extends EventEmitter<ComponentEvents> {
   }
 
   #after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
+    const t = this.#clock.after(ms, () => {
       this.#timers.delete(t);
       fn();
-    }, ms);
+    });
     this.#timers.add(t);
   }
 
@@ -338,31 +311,6 @@ export class Component extends EventEmitter<ComponentEvents> {
   }
 
   #log(stream: LogLine['stream'], text: string): void {
-    this.emit('log', { at: new Date().toISOString(), stream, text });
+    this.emit('log', { at: new Date(this.#clock.now()).toISOString(), stream, text });
   }
-}
-
-/** Signals a whole process group; a group that is already gone is not an error. */
-export function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // ESRCH: nothing left in it.
-  }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(t);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -1,5 +1,5 @@
 // The control API (contracts/control-api.ts): HTTP/1.1 and JSON on a unix socket in a private
-// directory (0750 directory, 0660 socket: research supervisor-tui §5.2), routes in one table,
+// directory (0750 directory, 0660 socket: unix(7), connecting needs write permission on the socket), routes in one table,
 // bodies capped, every error a JSON ActionResult with a code from errors.ts, and Server-Sent
 // Events for snapshots — at most once a second, to a bounded number of clients, and a client
 // that reads slowly is sent the newest snapshot when it drains instead of a growing backlog.
@@ -129,7 +129,7 @@ export class ControlServer {
       }
     } catch (error) {
       const e = asControlError(error);
-      if (!res.headersSent) sendJson(res, e.status, { ok: false, error: { code: e.code, message: e.message } } satisfies ActionResult);
+      if (!res.headersSent) sendJson(res, e.status, { ok: false, error: { code: e.code, message: e.message, ...(e.refusal ? { refusal: e.refusal } : {}) } } satisfies ActionResult);
       else res.destroy();
     }
   }

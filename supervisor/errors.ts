@@ -2,10 +2,12 @@
 // its HTTP status. Messages are fixed text plus, at most, the name the client sent back to it
 // (a component, a mount): never a secret.
 
+import type { ReloadRefusal } from '../contracts/control-api.ts';
+
 export interface ControlErrorEntry {
   readonly status: number;
   readonly message: string;
-  /** When the control API answers with it (README table). */
+  /** When the control API answers with it; docs/errors.md is generated from these. */
   readonly when: string;
 }
 
@@ -23,6 +25,7 @@ export const CONTROL_ERRORS = {
   'no-source': { status: 409, message: 'The mount has no source', when: 'kill-source or metadata on a mount that is not live.' },
   'unavailable': { status: 503, message: 'The component is not running', when: 'An action that needs the relay or the gateway while it is not running.' },
   'read-only': { status: 403, message: 'The control API is read-only', when: 'Any action while supervisor.readOnly is true.' },
+  'reload-refused': { status: 409, message: 'A component refused the new configuration; the running one is kept everywhere', when: 'POST /v1/reload when the relay or the gateway refused the new settings, or did not start with them (error.refusal names which and why).' },
   'invalid-config': { status: 422, message: 'The configuration is invalid; the running one is kept', when: 'POST /v1/reload with a file that does not validate.' },
   'failed': { status: 500, message: 'The action failed', when: 'The component could not carry the action out (the message says why).' },
   'too-many-clients': { status: 503, message: 'Too many event streams', when: 'More than 16 open GET /v1/events streams.' },
@@ -33,9 +36,12 @@ export type ControlErrorCode = keyof typeof CONTROL_ERRORS;
 /** A refusal the control server turns into an ActionResult with the entry's status. */
 export class ControlError extends Error {
   readonly code: ControlErrorCode;
-  constructor(code: ControlErrorCode, detail?: string) {
+  /** For reload-refused: the component that refused and its reason (ActionResult error.refusal). */
+  readonly refusal: ReloadRefusal | null;
+  constructor(code: ControlErrorCode, detail?: string, refusal: ReloadRefusal | null = null) {
     super(detail === undefined ? CONTROL_ERRORS[code].message : `${CONTROL_ERRORS[code].message}: ${detail}`);
     this.code = code;
+    this.refusal = refusal;
   }
   get status(): number {
     return CONTROL_ERRORS[this.code].status;

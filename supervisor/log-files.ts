@@ -1,6 +1,6 @@
 // Per-component log files, <stateDir>/logs/<name>.log, rotated by size: <name>.log.1 is the newest
-// old file, <name>.log.<files> the oldest, and nothing older is kept (research supervisor-tui §1.8:
-// "never ship without rotation", pm2's most reported problem). Writes are synchronous appends of
+// old file, <name>.log.<files> the oldest, and nothing older is kept (an unrotated log filling
+// the disk is pm2's most reported problem). Writes are synchronous appends of
 // whole lines: a few per second per component, and a line is never half in two files.
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // Liveness probes from outside the process, besides the IPC ping: a process whose event loop
-// still answers IPC but whose HTTP server hangs is caught too (research supervisor-tui §6:
-// HTTP for the relay core, a TCP connect for the gateway).
+// still answers IPC but whose HTTP server hangs is caught too (HTTP
+// for the relay core, a TCP connect for the gateway).
 import { request } from 'node:http';
 import { connect } from 'node:net';
 

@@ -1,11 +1,13 @@
 // When a component that stopped on its own is started again, and in which state it waits. A pure
 // decision (time and randomness are inputs), so the curve is tested with a fake clock.
 //
-// What it copies (research supervisor-tui §1.8): capped exponential backoff with jitter and a reset
-// once the component was healthy for a while (pm2 exp_backoff_restart_delay, systemd RestartSteps);
+// The first failure is restarted at once: one crash is most likely a one-off, and every second
+// a relay or gateway is away is heard by every listener. Only a component that keeps failing
+// waits: capped exponential backoff with jitter and a reset once the component was healthy for a
+// while (pm2 exp_backoff_restart_delay, systemd RestartSteps);
 // a crash loop counted in a sliding window (Erlang intensity/period, s6-permafailon) is shown
-// loudly but never abandoned: it keeps being retried at the cap, because a terminal "FATAL" /
-// "errored" state is the most complained-about behaviour of every supervisor surveyed.
+// loudly but never abandoned: it keeps being retried at the cap, because a terminal state
+// (supervisord's FATAL, pm2's errored) leaves a station off the air until someone notices.
 import { nextBackoff, type BackoffPolicy } from '../stream/pull/backoff.ts';
 import type { ComponentState } from '../contracts/control-api.ts';
 
@@ -18,11 +20,11 @@ export interface RestartPolicy extends BackoffPolicy {
 }
 
 export const DEFAULT_RESTART_POLICY: RestartPolicy = {
-  initialMs: 500, // 0.5 s, doubling: a killed relay is back and serving within about 2 s
+  initialMs: 500, // the first failure restarts at once; the second waits 0.5 s, doubling from there
   maxMs: 30_000, // 30 s cap
   stableMs: 60_000, // ready for 1 min: the next failure starts the curve over
   jitter: 0.2,
-  crashLoopExits: 5, // 5 exits in 1 min (research §6)
+  crashLoopExits: 5, // 5 exits in 1 min (s6-permafailon's default window)
   crashLoopWindowMs: 60_000,
 };
 
@@ -68,7 +70,10 @@ export function decideRestart(input: RestartInput, policy: RestartPolicy = DEFAU
   if (end.kind !== 'spawn-error' && (input.mode === 'never' || (input.mode === 'on-failure' && clean))) {
     return { restart: false, state: 'stopped', history: { failures: 0, recentEnds } };
   }
-  const backoff = nextBackoff(input.history.failures, healthyMs, input.random, policy);
+  // The failure count before this one (0 after a stable run): 0 restarts at once, n waits the
+  // backoff curve's (n-1)th delay.
+  const previous = healthyMs >= policy.stableMs ? 0 : input.history.failures;
+  const backoff = previous === 0 ? { delayMs: 0, failures: 1 } : { ...nextBackoff(previous - 1, 0, input.random, policy), failures: previous + 1 };
   // After a stable run the window starts over too: one crash a day is not a loop.
   const window = healthyMs >= policy.stableMs ? [now] : recentEnds;
   const history = { failures: backoff.failures, recentEnds: window };

@@ -26,9 +26,26 @@ function series(count: number, ranMs: number, end: RunEnd = crash, mode: Restart
 const delays = (ds: RestartDecision[]) => ds.map((d) => (d.restart ? d.delayMs : null));
 const states = (ds: RestartDecision[]) => ds.map((d) => d.state);
 
+// Fast restarts: the first failure is restarted at once, only a component that keeps failing
+// waits, on a doubling curve up to the cap.
+const curves: [string, RestartDecision[], (number | null)[]][] = [
+  ['quick crashes: at once, then doubling', series(4, 100), [0, 1000, 2000, 4000]],
+  ['crashes 20 s apart: the same curve', series(4, 20_000), [0, 1000, 2000, 4000]],
+  ['a single crash after a short run: at once', series(1, 100), [0]],
+  ['a single crash before it was ever stable: at once', series(1, 0), [0]],
+  ['stable runs: every crash is a first one', series(4, 70_000), [0, 0, 0, 0]],
+  ['a clean exit under always: at once too', series(2, 100, clean), [0, 1000]],
+  ['on-failure after a crash: at once', series(2, 100, crash, 'on-failure'), [0, 1000]],
+];
+for (const [name, ds, want] of curves) {
+  test(`restart delays: ${name}`, (t) => {
+    t.deepEqual(delays(ds), want);
+  });
+}
+
 test('quick crashes back off exponentially up to the cap', (t) => {
-  t.deepEqual(delays(series(7, 100)).slice(0, 4), [1000, 2000, 4000, 8000]);
-  t.deepEqual(delays(series(4, 20_000)), [1000, 2000, 4000, 8000]);
+  t.deepEqual(delays(series(7, 100)).slice(0, 4), [0, 1000, 2000, 4000]);
+  t.deepEqual(delays(series(4, 20_000)), [0, 1000, 2000, 4000]);
 });
 
 test('five ends within a minute are a crash loop, still retried, at the cap', (t) => {
@@ -40,7 +57,7 @@ test('five ends within a minute are a crash loop, still retried, at the cap', (t
 
 test('runs that were healthy for the stable period never make a loop', (t) => {
   t.deepEqual(states(series(8, 70_000)), Array(8).fill('backoff'));
-  t.deepEqual(delays(series(8, 70_000)), Array(8).fill(1000));
+  t.deepEqual(delays(series(8, 70_000)), Array(8).fill(0));
 });
 
 test('five ends in a row without a stable run are a loop even when slower than the window', (t) => {
@@ -51,11 +68,11 @@ test('a run that was healthy for the stable period starts the curve over', (t) =
   let history: RestartHistory = FRESH_HISTORY;
   for (const now of [100, 1200, 3300]) history = decideRestart({ mode: 'always', end: crash, now, readyAt: now - 100, history, random: 0 }, policy).history;
   const after = decideRestart({ mode: 'always', end: crash, now: 200_000, readyAt: 100_000, history, random: 0 }, policy);
-  t.like(after, { restart: true, state: 'backoff', delayMs: 1000 });
+  t.like(after, { restart: true, state: 'backoff', delayMs: 0 });
 });
 
 test('jitter only shortens, by at most its fraction', (t) => {
-  t.deepEqual(delays(series(3, 100, crash, 'always', 0.5)), [900, 1800, 3600]);
+  t.deepEqual(delays(series(4, 100, crash, 'always', 0.5)), [0, 900, 1800, 3600]);
 });
 
 const modes: [RestartMode, RunEnd, boolean][] = [

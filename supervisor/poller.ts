@@ -1,0 +1,65 @@
+// The supervisor's view of what runs, refreshed once per poll: the relay's and the gateway's
+// reports (asked over IPC), CPU and memory per component's process group, and the mounts' history
+// once per history interval. One poll at a time: a slow child never piles polls up.
+import type { Clock, Timer } from '../stream/clock.ts';
+import type { ComponentSet } from './component-set.ts';
+import { GroupSampler, type GroupUsage } from './proc-usage.ts';
+import { MountHistory, mountTotals, type GatewayReport, type RelayReport } from './state.ts';
+
+/** How long a child gets to answer `snapshot`. */
+const REPORT_TIMEOUT_MS = 2000;
+
+export interface PollerOptions {
+  components: ComponentSet;
+  clock: Clock;
+  pollMs: number;
+  historyMs: number;
+  /** Called after every poll. */
+  changed(): void;
+}
+
+export class Poller {
+  relayReport: RelayReport | null = null;
+  gatewayReport: GatewayReport | null = null;
+  usage = new Map<number, GroupUsage>();
+  readonly history = new MountHistory();
+  readonly #sampler = new GroupSampler();
+  #lastHistory = Number.NEGATIVE_INFINITY;
+  #timer: Timer | null = null;
+  #stopped = false;
+
+  constructor(readonly o: PollerOptions) {}
+
+  start(): void {
+    this.#schedule();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#timer?.cancel();
+    this.#timer = null;
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = this.o.clock.after(this.o.pollMs, () => void this.poll().finally(() => this.#schedule()));
+  }
+
+  async poll(): Promise<void> {
+    const relay = this.o.components.get('relay');
+    const gateway = this.o.components.get('gateway');
+    const [r, g] = await Promise.all([
+      relay?.state === 'running' ? relay.request('snapshot', {}, REPORT_TIMEOUT_MS).catch(() => null) : null,
+      gateway?.state === 'running' ? gateway.request('snapshot', {}, REPORT_TIMEOUT_MS).catch(() => null) : null,
+    ]);
+    this.relayReport = relay?.state === 'running' ? ((r as RelayReport | null) ?? this.relayReport) : null;
+    this.gatewayReport = gateway?.state === 'running' ? ((g as GatewayReport | null) ?? this.gatewayReport) : null;
+    this.usage = this.#sampler.sample(this.o.components.values().map((c) => c.pid).filter((p): p is number => p !== null));
+    const now = this.o.clock.now();
+    if (now - this.#lastHistory >= this.o.historyMs) {
+      this.#lastHistory = now;
+      this.history.sample(mountTotals(this.relayReport, this.gatewayReport), now);
+    }
+    this.o.changed();
+  }
+}
