@@ -43,8 +43,8 @@ export const GW_ERRORS = {
   GW_BANNED: { status: 403, message: 'Forbidden', when: 'The client address is banned by the operator.' },
   // Upstream and internal.
   GW_UPSTREAM_UNAVAILABLE: { status: 502, message: 'Upstream unavailable', when: 'The relay (or Icecast) behind the gateway refused or dropped the connection.' },
-  GW_UPSTREAM_TIMEOUT: { status: 504, message: 'Upstream timeout', when: 'The relay (or Icecast) behind the gateway did not answer in time.' },
-  GW_INTERNAL: { status: 500, message: 'Internal error', when: 'An unexpected failure inside the gateway.' },
+  GW_UPSTREAM_TIMEOUT: { status: 504, message: 'Upstream timeout', when: 'The relay (or Icecast) behind the gateway did not accept a source\'s connection within gateway.limits.headerTimeout.' },
+  GW_INTERNAL: { status: 500, message: 'Internal error', when: 'An unexpected failure inside the gateway, e.g. the credential rate limiter could not answer (fail closed).' },
 } as const satisfies Record<string, GatewayErrorEntry>;
 
 export type GatewayErrorCode = keyof typeof GW_ERRORS;

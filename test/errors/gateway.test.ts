@@ -1,8 +1,9 @@
 // Gateway refusals that only a failure behind the gateway can cause, through its source port.
-// GW_UPSTREAM_TIMEOUT: the upstream's TCP handshake never completes. The upstream is a listening socket whose accept queue is full: a child process
-// listens with a backlog of 1 and blocks its event loop before it accepts anything, two filler
-// connections fill the queue, and the kernel drops every later SYN (Linux: a full accept queue
-// drops the SYN, tcp_abort_on_overflow off), so the gateway's connect waits until its timeout.
+// GW_UPSTREAM_TIMEOUT: the upstream's TCP handshake never completes. The upstream is a listening
+// socket whose accept queue is full: a child process listens with a backlog of 1 and blocks its
+// event loop before it accepts anything, two filler connections fill the queue, and the kernel
+// drops every later SYN (Linux: a full accept queue drops the SYN, tcp_abort_on_overflow off), so
+// the gateway's connect waits until its timeout.
 // GW_INTERNAL: the credential limiter's store fails, and the gateway fails closed.
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
