@@ -6,16 +6,15 @@
 import { request, type IncomingMessage } from 'node:http';
 import { userInfo } from 'node:os';
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
-import { SseParser } from './sse.ts';
+import { nextBackoff, type BackoffPolicy } from '../stream/pull/backoff.ts';
+import { SseParser } from '../stream/sse.ts';
 import type { Connection } from './view-model.ts';
 
 /** Largest response body read (a full snapshot is tens of KB; listeners pages up to 500 rows). */
 const MAX_BODY = 16 * 1024 * 1024;
 
-export interface Backoff {
-  initialMs: number;
-  maxMs: number;
-}
+/** Reconnection delays: initialMs, doubling up to maxMs, without jitter (one dashboard, one supervisor). */
+export type Backoff = Pick<BackoffPolicy, 'initialMs' | 'maxMs'>;
 
 export interface ControlClientOptions {
   socketPath: string;
@@ -58,14 +57,15 @@ export class ControlClient {
   readonly socketPath: string;
   readonly #user: string;
   readonly #timeoutMs: number;
-  readonly #backoff: Backoff;
+  readonly #backoff: BackoffPolicy;
   readonly #idleMs: number;
 
   constructor(options: ControlClientOptions) {
     this.socketPath = options.socketPath;
     this.#user = options.user ?? operatorName();
     this.#timeoutMs = options.timeoutMs ?? 5000;
-    this.#backoff = options.backoff ?? { initialMs: 500, maxMs: 5000 };
+    // A snapshot, not time connected, starts the delays over (failures = 0 below).
+    this.#backoff = { ...(options.backoff ?? { initialMs: 500, maxMs: 5000 }), stableMs: Infinity, jitter: 0 };
     this.#idleMs = options.idleMs ?? 45_000;
   }
 
@@ -116,17 +116,17 @@ export class ControlClient {
    */
   subscribe(subscriber: Subscriber): () => void {
     let stopped = false;
-    let attempts = 0;
+    let failures = 0;
     let timer: NodeJS.Timeout | null = null;
     let current: ReturnType<typeof request> | null = null;
 
     const lost = (reason: string) => {
       if (stopped) return;
       current = null;
-      attempts += 1;
-      subscriber.connection({ state: 'disconnected', reason, attempts });
-      const delay = Math.min(this.#backoff.maxMs, this.#backoff.initialMs * 2 ** (attempts - 1));
-      timer = setTimeout(open, delay);
+      const next = nextBackoff(failures, 0, 0, this.#backoff);
+      failures = next.failures;
+      subscriber.connection({ state: 'disconnected', reason, attempts: failures });
+      timer = setTimeout(open, next.delayMs);
     };
 
     const open = () => {
@@ -160,7 +160,7 @@ export class ControlClient {
               const snapshot = JSON.parse(event.data) as StateSnapshot;
               if (!connected) subscriber.connection({ state: 'connected' });
               connected = true;
-              attempts = 0;
+              failures = 0;
               subscriber.snapshot(snapshot);
             }
           } catch (error) {

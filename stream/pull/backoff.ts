@@ -1,6 +1,8 @@
 // When to try an upstream again. A pure decision, so its curve is tested without a clock: capped
 // exponential backoff with jitter (many slaves of one master must not reconnect in lockstep after
-// the master restarts), reset once a connection has streamed for a while.
+// the master restarts), reset once a connection has streamed for a while. The one reconnect
+// backoff: relay and edge pulls, the gateway's edge report channel, and the dashboard's event
+// stream (without jitter, reset by its first snapshot) all decide with nextBackoff.
 
 export interface BackoffPolicy {
   /** Delay after the first failure. */

@@ -1,7 +1,9 @@
 // A Server-Sent Events parser (WHATWG HTML §9.2.6 "Interpreting an event stream"): lines end in
 // CRLF, LF or CR; "field: value" with one optional space; `data` lines join with "\n"; a blank
-// line dispatches; lines starting with ":" are comments (the supervisor's `: ping`). Pure, and
-// bounded: an event larger than `maxEvent` characters is an error rather than unbounded memory.
+// line dispatches; lines starting with ":" are comments (the supervisor's `: ping`, the relay's
+// keep-alive). Pure, and bounded: an event larger than `maxEvent` characters is an error rather
+// than unbounded memory. The one parser of every event stream icegate reads: the dashboard's
+// control-API events (tui/client.ts) and the relay's edge commands (gateway/edge/report.ts).
 
 export interface SseEvent {
   event: string;

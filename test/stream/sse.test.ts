@@ -1,6 +1,6 @@
 // The event-stream parser against the framing rules of WHATWG HTML §9.2.6, chunked every way.
 import test from 'ava';
-import { SseParser, type SseEvent } from '../../tui/sse.ts';
+import { SseParser, type SseEvent } from '../../stream/sse.ts';
 
 const streams: readonly (readonly [string, string, SseEvent[]])[] = [
   ['one snapshot', 'event: snapshot\nid: 7\ndata: {"seq":7}\n\n', [{ event: 'snapshot', data: '{"seq":7}', id: '7' }]],
