@@ -57,10 +57,12 @@ export type RequestMethod = SupervisorRequest['method'];
 export type ParamsOf<M extends RequestMethod> = Extract<SupervisorRequest, { method: M }>['params'];
 
 /** Child → supervisor. */
-export const childMessageSchema = z.union([
+export const childMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), ports: readyPorts }),
-  z.object({ type: z.literal('response'), id, ok: z.literal(true), result: z.unknown() }),
-  z.object({ type: z.literal('response'), id, ok: z.literal(false), code: z.string().max(64), message: z.string().max(4096) }),
+  z.discriminatedUnion('ok', [
+    z.object({ type: z.literal('response'), id, ok: z.literal(true), result: z.unknown() }),
+    z.object({ type: z.literal('response'), id, ok: z.literal(false), code: z.string().max(64), message: z.string().max(4096) }),
+  ]),
 ]);
 
 export type ChildMessage = z.infer<typeof childMessageSchema>;
