@@ -30,7 +30,6 @@ for (const c of cases) {
     const push = startPush(t, ['--input', input, ...c.args, stack.link(c.mount)]);
     const live = await push.until((s) => s.state === 'live', 20_000, 'live');
     t.is(live.reconnects, 0);
-    const began = Date.now();
     const capture = await tlsListen(stack.gateway.gw.ports().listenerTls, c.mount, 24_000);
     t.is(capture.status, 200);
     const decoded = await decode(capture.body, c.format);

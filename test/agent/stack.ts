@@ -2,13 +2,16 @@
 // mount on it, `icegate push` as a real child process (its JSON status lines collected) and a
 // TLS listener on the gateway.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSelfSignedServerCert } from '../../gateway/tls/certs.ts';
 import tls from 'node:tls';
 import { formatSourceLink } from '../../contracts/source-link.ts';
 import { pinOf } from '../../cli/source-link.ts';
 import { selfSignedPaths } from '../../gateway/tls/files.ts';
 import type { RunningRelay } from '../../relay/start.ts';
-import { testGateway, type Teardown, type TestGateway } from '../gateway/server-harness.ts';
+import { countingProxy, testGateway, type CountingProxy, type Teardown, type TestGateway } from '../gateway/server-harness.ts';
 import { binPath } from '../cli/run-cli.ts';
 import { parseHead, type Capture } from '../helpers/listen.ts';
 import { SECRETS, testRelay } from '../helpers/relay.ts';
@@ -32,6 +35,20 @@ export async function testStack(t: Teardown): Promise<Stack> {
     link: (mount, o = {}) =>
       formatSourceLink({ user: 'source', password: o.password ?? SECRETS.sourcePassword, host: '127.0.0.1', port: gateway.gw.ports().source, mount, pins: o.pins ?? [pin] }),
   };
+}
+
+/** A second relay and gateway with a certificate of its own; its upstream counts connections. */
+export async function secondGateway(t: Teardown): Promise<{ gateway: TestGateway; upstream: CountingProxy }> {
+  const relay = await testRelay();
+  t.teardown(() => relay.close());
+  const upstream = await countingProxy(t, relay.port());
+  const dir = await mkdtemp(join(tmpdir(), 'icegate-other-cert-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const pair = createSelfSignedServerCert();
+  await writeFile(join(dir, 'cert.pem'), pair.certPem);
+  await writeFile(join(dir, 'key.pem'), pair.keyPem, { mode: 0o600 });
+  const gateway = await testGateway(t, upstream.port, { tls: { cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') } });
+  return { gateway, upstream };
 }
 
 export interface StatusLine {
