@@ -19,6 +19,7 @@ export interface BackendDeps {
   rings: ReadonlyMap<string, LogRing>;
   snapshot(): StateSnapshot;
   subscribe(listener: () => void): () => void;
+  watch?(): () => void;
   readOnly(): boolean;
   reload(): Promise<string>;
   /** Starts stopping everything; the answer goes out first. */
@@ -33,6 +34,7 @@ export function controlBackend(d: BackendDeps): ControlBackend {
   return {
     snapshot: d.snapshot,
     subscribe: d.subscribe,
+    ...(d.watch && { watch: d.watch }),
     readOnly: d.readOnly,
     listeners: async (mount) => listenersPage(mount, (await relay().request('listeners', { mount })) as ListenerStats[], d.clock.now()),
     logs: (name, tail): LogPage => {

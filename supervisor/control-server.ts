@@ -14,6 +14,8 @@ export interface ControlBackend {
   snapshot(): StateSnapshot;
   /** Called whenever something in the snapshot changed; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
+  /** An event-stream client watches: what only a watcher sees (host metrics) is sampled until the returned release. */
+  watch?(): () => void;
   readOnly(): boolean;
   listeners(mount: string): Promise<ListenersPage>;
   logs(component: string, tail: number): LogPage;
@@ -154,9 +156,11 @@ export class ControlServer {
     res.write('retry: 2000\n\n');
     const client = new EventClient(res, () => this.#backend.snapshot(), this.#o.eventIntervalMs, this.#o.pingIntervalMs);
     this.#events.add(client);
+    const release = this.#backend.watch?.() ?? (() => {});
     req.socket.on('close', () => {
       client.end();
       this.#events.delete(client);
+      release();
     });
     client.changed();
   }

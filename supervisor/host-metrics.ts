@@ -1,56 +1,109 @@
-// The host's CPU, load, memory, network and disk, sampled once by the supervisor and shared by
-// every dashboard (docs/supervision.md#host-and-process-metrics): currentLoad + mem and network every 2 s, fsSize
-// every 30 s, never processes() (≈100 ms of CPU per call, growing with the process count).
-// systeminformation is only ever given constants, never a name from a client (its CVEs are all
-// in string-building paths).
+// The host's CPU, load, memory, network and disk for the dashboard, read straight from /proc
+// (proc(5)) and statfs(2): no shell, no child process, a few small reads per sample. Nothing is
+// sampled while nobody watches: watch() is reference-counted, and only while at least one watcher
+// holds it does a timer sample every `intervalMs` (the disk every `diskIntervalMs`, it changes
+// slowly). start() takes one sample so a one-shot snapshot has figures; it starts no timer.
+import { readFileSync, statfsSync } from 'node:fs';
 import { hostname, loadavg, uptime } from 'node:os';
+import { resolve } from 'node:path';
 import type { HostView } from '../contracts/control-api.ts';
 
-type Si = typeof import('systeminformation');
+export interface HostMetricsOptions {
+  /** Between samples while watched. Default 2000 ms. */
+  intervalMs?: number;
+  /** Between disk samples while watched. Default 30 s. */
+  diskIntervalMs?: number;
+  /** Where proc(5) is mounted (tests point it at a directory of their own). */
+  procDir?: string;
+  /** Monotonic milliseconds. */
+  now?: () => number;
+}
+
+interface Counters {
+  /** Jiffies from the "cpu" line of /proc/stat: all of them, and the idle ones (idle + iowait). */
+  cpuTotal: number;
+  cpuIdle: number;
+  rx: number;
+  tx: number;
+  at: number;
+}
 
 export class HostMetrics {
   #view: HostView | null = null;
   #disk: HostView['disk'] = null;
-  #timers: NodeJS.Timeout[] = [];
-  #si: Si | null = null;
+  #previous: Counters | null = null;
+  #watchers = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #lastDisk = Number.NEGATIVE_INFINITY;
+  readonly #o: Required<HostMetricsOptions>;
 
   constructor(
     readonly diskPath: string,
     readonly onSample: () => void = () => {},
-  ) {}
+    options: HostMetricsOptions = {},
+  ) {
+    this.#o = { intervalMs: 2000, diskIntervalMs: 30_000, procDir: '/proc', now: () => performance.now(), ...options };
+  }
 
   get view(): HostView | null {
     return this.#view;
   }
 
+  /** How many watchers hold the sampling on. */
+  get watchers(): number {
+    return this.#watchers;
+  }
+
+  /** One sample now; no timer. */
   async start(): Promise<void> {
-    this.#si = (await import('systeminformation')).default as unknown as Si;
-    await this.#sampleDisk();
-    await this.#sample();
-    this.#timers.push(setInterval(() => void this.#sample(), 2000), setInterval(() => void this.#sampleDisk(), 30_000));
-    for (const t of this.#timers) t.unref();
+    this.sample();
+  }
+
+  /** Samples now and then every intervalMs until the returned function is called (once per watch). */
+  watch(): () => void {
+    this.#watchers += 1;
+    if (this.#watchers === 1) {
+      this.sample();
+      this.#timer = setInterval(() => this.sample(), this.#o.intervalMs);
+      this.#timer.unref();
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#watchers -= 1;
+      if (this.#watchers === 0) this.#clear();
+    };
   }
 
   stop(): void {
-    for (const t of this.#timers) clearInterval(t);
-    this.#timers = [];
+    this.#watchers = 0;
+    this.#clear();
   }
 
-  async #sample(): Promise<void> {
-    const si = this.#si;
-    if (si === null) return;
+  /** Reads every figure once; rates are since the previous sample (CPU: since boot on the first). */
+  sample(): void {
     try {
-      const [load, mem, nets] = await Promise.all([si.currentLoad(), si.mem(), si.networkStats('*')]);
-      const rx = nets.reduce((s, n) => s + (n.iface === 'lo' ? 0 : Math.max(0, n.rx_sec ?? 0)), 0);
-      const tx = nets.reduce((s, n) => s + (n.iface === 'lo' ? 0 : Math.max(0, n.tx_sec ?? 0)), 0);
+      const now = this.#o.now();
+      const counters = { ...readCpu(this.#o.procDir), ...readNetwork(this.#o.procDir), at: now };
+      const before = this.#previous;
+      this.#previous = counters;
+      if (now - this.#lastDisk >= this.#o.diskIntervalMs) {
+        this.#lastDisk = now;
+        this.#disk = readDisk(this.diskPath, this.#o.procDir) ?? this.#disk;
+      }
+      const cpuSpan = counters.cpuTotal - (before?.cpuTotal ?? 0);
+      const cpuBusy = cpuSpan - (counters.cpuIdle - (before?.cpuIdle ?? 0));
+      const seconds = before ? (now - before.at) / 1000 : 0;
+      const rate = (a: number, b: number | undefined): number => (b === undefined || seconds <= 0 ? 0 : Math.max(0, Math.round((a - b) / seconds)));
+      const memory = readMemory(this.#o.procDir);
       const [l1, l5, l15] = loadavg();
       this.#view = {
         hostname: hostname(),
-        cpuPercent: Math.round(load.currentLoad * 10) / 10,
+        cpuPercent: cpuSpan > 0 ? Math.round((cpuBusy / cpuSpan) * 1000) / 10 : 0,
         load: [round2(l1 ?? 0), round2(l5 ?? 0), round2(l15 ?? 0)],
-        // "active" is what top calls used: buffers and page cache are free for the taking.
-        memory: { totalBytes: mem.total, usedBytes: mem.active },
-        network: { rxBytesPerSecond: Math.round(rx), txBytesPerSecond: Math.round(tx) },
+        memory,
+        network: { rxBytesPerSecond: rate(counters.rx, before?.rx), txBytesPerSecond: rate(counters.tx, before?.tx) },
         disk: this.#disk,
         uptimeSeconds: Math.round(uptime()),
       };
@@ -60,17 +113,62 @@ export class HostMetrics {
     }
   }
 
-  async #sampleDisk(): Promise<void> {
-    const si = this.#si;
-    if (si === null) return;
-    try {
-      const all = await si.fsSize();
-      // The file system holding the state directory: the longest mount point that prefixes it.
-      const best = all.filter((f) => this.diskPath === f.mount || this.diskPath.startsWith(f.mount.endsWith('/') ? f.mount : `${f.mount}/`)).sort((a, b) => b.mount.length - a.mount.length)[0];
-      this.#disk = best ? { path: best.mount, totalBytes: best.size, usedBytes: best.used } : null;
-    } catch {
-      // keep the previous value
-    }
+  #clear(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    // The next watch starts afresh: rates over an unwatched gap would mean nothing.
+    this.#previous = null;
+    this.#lastDisk = Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** The "cpu" line of /proc/stat: user nice system idle iowait irq softirq steal (guest is in user). */
+export function readCpu(procDir = '/proc'): { cpuTotal: number; cpuIdle: number } {
+  const line = readFileSync(`${procDir}/stat`, 'utf8').split('\n', 1)[0] ?? '';
+  const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (f[0] === undefined || f.some((n) => !Number.isFinite(n))) throw new Error('unreadable /proc/stat');
+  return { cpuTotal: f.reduce((a, b) => a + b, 0), cpuIdle: (f[3] ?? 0) + (f[4] ?? 0) };
+}
+
+/** MemTotal, and used = MemTotal - MemAvailable: what top calls used (cache and buffers are free for the taking). */
+export function readMemory(procDir = '/proc'): HostView['memory'] {
+  const text = readFileSync(`${procDir}/meminfo`, 'utf8');
+  const kib = (key: string): number | null => {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+    return m ? Number(m[1]) * 1024 : null;
+  };
+  const total = kib('MemTotal') ?? 0;
+  const available = kib('MemAvailable') ?? (kib('MemFree') ?? 0) + (kib('Buffers') ?? 0) + (kib('Cached') ?? 0);
+  return { totalBytes: total, usedBytes: Math.max(0, total - available) };
+}
+
+/** Bytes received and sent by every interface but loopback, from /proc/net/dev. */
+export function readNetwork(procDir = '/proc'): { rx: number; tx: number } {
+  let rx = 0;
+  let tx = 0;
+  for (const line of readFileSync(`${procDir}/net/dev`, 'utf8').split('\n').slice(2)) {
+    const colon = line.indexOf(':');
+    if (colon < 0 || line.slice(0, colon).trim() === 'lo') continue;
+    const f = line.slice(colon + 1).trim().split(/\s+/).map(Number);
+    rx += f[0] ?? 0;
+    tx += f[8] ?? 0;
+  }
+  return { rx, tx };
+}
+
+/** The file system holding `path`: its mount point (the longest that prefixes it) and its size. */
+export function readDisk(dir: string, procDir = '/proc'): HostView['disk'] {
+  const path = resolve(dir);
+  try {
+    const mounts = readFileSync(`${procDir}/self/mounts`, 'utf8')
+      .split('\n')
+      .map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '))
+      .filter((m) => m !== '' && (path === m || path.startsWith(m.endsWith('/') ? m : `${m}/`)));
+    const mount = mounts.sort((a, b) => b.length - a.length)[0] ?? '/';
+    const s = statfsSync(path);
+    return { path: mount, totalBytes: s.blocks * s.bsize, usedBytes: (s.blocks - s.bfree) * s.bsize };
+  } catch {
+    return null;
   }
 }
 

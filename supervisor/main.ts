@@ -40,7 +40,7 @@ export interface SupervisorOptions {
   /** The file the children read and a reload re-reads; null = built-in defaults. */
   configPath: string | null;
   timing?: Partial<ComponentTiming>;
-  /** Sample host metrics with systeminformation (tests turn it off). */
+  /** Sample host metrics from /proc while a dashboard watches (tests turn it off). */
   hostMetrics?: boolean;
   /** How often children are asked for mounts and security, and component CPU is sampled. */
   pollIntervalMs?: number;
@@ -146,6 +146,8 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
         subscribers.add(listener);
         return () => subscribers.delete(listener);
       },
+      // Host metrics are sampled only while a dashboard watches the event stream.
+      watch: () => host?.watch() ?? (() => {}),
       readOnly: () => config.supervisor.readOnly,
       reload: async () => (await reloader.reload()).message,
       stop: () => void stop(),

@@ -1,6 +1,9 @@
 // CPU and memory of each component, summed over its whole process group (a component may start
 // children: ffmpeg helpers, a shell). Read straight from /proc/<pid>/stat (proc(5)) — what pm2
 // monit's pidusage does, without listing every process through `ps` (docs/supervision.md#host-and-process-metrics).
+// The group is found by following /proc/<pid>/task/<tid>/children down from each leader, a few
+// reads, rather than reading every process on the host; without children files (an old or
+// restricted kernel), every /proc entry is read instead.
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface GroupUsage {
@@ -41,19 +44,13 @@ export class GroupSampler {
   sample(leaders: readonly number[], now = performance.now(), procDir = '/proc'): Map<number, GroupUsage> {
     const wanted = new Set(leaders);
     const totals = new Map<number, { ticks: number; rss: number }>();
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(procDir);
-    } catch {
-      return new Map();
-    }
+    const entries = descendantsOf(leaders, procDir) ?? allProcesses(procDir);
     for (const entry of entries) {
-      if (!/^\d+$/.test(entry)) continue;
       let stat: ProcStat | null = null;
       try {
         stat = parseProcStat(readFileSync(`${procDir}/${entry}/stat`, 'utf8'));
       } catch {
-        continue; // gone between readdir and read
+        continue; // gone between listing and reading
       }
       if (stat === null || !wanted.has(stat.pgrp)) continue;
       const t = totals.get(stat.pgrp) ?? { ticks: 0, rss: 0 };
@@ -72,5 +69,44 @@ export class GroupSampler {
     }
     this.#previous = next;
     return out;
+  }
+}
+
+/** The leaders and all their descendants, from the children files; null when the kernel has none. */
+export function descendantsOf(leaders: readonly number[], procDir = '/proc'): number[] | null {
+  const found: number[] = [];
+  const seen = new Set<number>();
+  const queue = [...leaders];
+  let readable = false;
+  while (queue.length > 0) {
+    const pid = queue.shift()!;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`${procDir}/${pid}/task`);
+    } catch {
+      continue; // gone, or no task directory
+    }
+    found.push(pid);
+    for (const tid of tasks) {
+      let children: string;
+      try {
+        children = readFileSync(`${procDir}/${pid}/task/${tid}/children`, 'utf8');
+        readable = true;
+      } catch {
+        continue;
+      }
+      for (const c of children.trim().split(' ')) if (c !== '') queue.push(Number(c));
+    }
+  }
+  return readable ? found : null;
+}
+
+function allProcesses(procDir: string): string[] {
+  try {
+    return readdirSync(procDir).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
   }
 }
