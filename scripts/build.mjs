@@ -16,7 +16,6 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const scratch = join(root, '.dist-build');
-const config = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'));
 
 let tsc;
 try {
@@ -39,19 +38,21 @@ if (run.status !== 0) {
 }
 
 // Everything in the compiled directories that tsc does not emit: read at run time beside the
-// module that uses it (new URL(file, import.meta.url)).
+// module that uses it (new URL(file, import.meta.url)). Every directory tsc wrote to counts, also
+// one reached only through an import.
 let assets = 0;
-const copyAssets = (dir) => {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) copyAssets(path);
-    else if (!name.endsWith('.ts')) {
-      cpSync(path, join(scratch, relative(root, path)));
-      assets += 1;
-    }
+const copyAssets = (out) => {
+  const source = join(root, relative(scratch, out));
+  for (const name of readdirSync(out)) if (statSync(join(out, name)).isDirectory()) copyAssets(join(out, name));
+  if (out === scratch || !existsSync(source)) return;
+  for (const name of readdirSync(source)) {
+    const path = join(source, name);
+    if (name.endsWith('.ts') || !statSync(path).isFile()) continue;
+    cpSync(path, join(out, name));
+    assets += 1;
   }
 };
-for (const dir of config.include) copyAssets(join(root, dir));
+copyAssets(scratch);
 
 // Modules read the package's version from '../package.json' relative to themselves, which in
 // dist/ is this file; "type": "module" also keeps dist/ ES modules wherever it is copied.
