@@ -37,7 +37,7 @@ export interface HeadLimits {
 export interface GatewayContext {
   readonly policy: Policy;
   readonly limiter: CredentialLimiter;
-  /** Per-mount listener authentication (listener-auth.ts); swapped by a reload. */
+  /** Per-mount listener authentication (listener-auth/modes.ts); swapped by a reload. */
   listenerAuth: ListenerAuth;
   readonly upstream: Upstream;
   /** Swapped by a reload. */

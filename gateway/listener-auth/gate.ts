@@ -1,9 +1,9 @@
 // The hook in the listener request path: after the policies allowed a stream, playlist or HLS
-// request (or the listening page or status through a stream link), the mount's listener authentication (listener-auth.ts) decides before anything is
-// forwarded. A refusal is written here; a listener let in holds its session (a use of its stream
-// link, a webhook listener_remove to come) until its response or its connection closes: the edge
-// takes a stream's socket away from the response (edge-takeover.ts), so only the socket says when
-// that listener left.
+// request (or the listening page or status through a stream link), the mount's listener
+// authentication (modes.ts) decides before anything is forwarded. A refusal is written here; a
+// listener let in holds its session (a use of its stream link, a webhook listener_remove to come)
+// until its response or its connection closes: the edge takes a stream's socket away from the
+// response (../edge/takeover.ts), so only the socket says when that listener left.
 import type http from 'node:http';
 import { noteDeny, type GatewayContext } from '../context.ts';
 import type { Gated } from '../ports/http-gate.ts';
