@@ -50,6 +50,9 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
     const l = s.stats();
     log(`HLS listener ${l.id} (${l.ip}) left ${m.name} after ${Math.round((Date.now() - l.connectedAt) / 1000)} s, ${l.bytesSent} bytes (${reason})`);
   });
+  relay.ctx.events.on('source-connect', (e) => {
+    if (e.takeover) log(`source from ${e.ip} took over ${e.mount} from ${e.previousIp ?? '?'}, silent for relay.limits.takeoverAfter; listeners kept`);
+  });
   relay.ctx.events.on('auth-failure', (e) => {
     if (!e.probe) log(`bad ${e.channel} credentials from ${e.ip}${e.mount ? ` for ${e.mount}` : ''}`);
   });

@@ -101,7 +101,7 @@ async function login(ctx: RelayContext, socket: net.Socket): Promise<void> {
     if (block.kind === 'error') return drop(block.message);
     // Icecast replays the login as `SOURCE <mount>` with these headers; a refusal here would be
     // an HTTP 403 that a SHOUTcast encoder cannot read, so the connection is just closed.
-    const admission = ctx.registry.admitSource(match.mount, ip);
+    const admission = ctx.registry.admitSource(match.mount);
     if (!admission.ok) {
       socket.destroy();
       return;

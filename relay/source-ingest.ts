@@ -10,7 +10,9 @@ import { parseBasic, safeEqual } from '../stream/basic-auth.ts';
 import { describeSource } from '../stream/source-headers.ts';
 import { ChunkedDecoder } from '../stream/chunked-decoder.ts';
 import type { RelayContext } from '../stream/context.ts';
-import type { SourceHandle } from '../stream/mount.ts';
+import type { SourceEndReason, SourceHandle } from '../stream/mount.ts';
+import { credentialKey } from '../stream/takeover.ts';
+import { DELIBERATE_ENDS, sourceEndNotice } from '../contracts/source-end.ts';
 import type { SourceAdmission } from '../stream/mount-registry.ts';
 import type { SourceInfo } from '../stream/types.ts';
 
@@ -31,14 +33,15 @@ export function sourceCredentialsFor(ctx: RelayContext, mount: string): SourceCr
   };
 }
 
-export function checkSourceAuth(ctx: RelayContext, mount: string, authorization: string | undefined): 'ok' | 'missing' | 'bad' {
+/** 'ok' with the credentials' key (stream/takeover.ts), or why not. */
+export function checkSourceAuth(ctx: RelayContext, mount: string, authorization: string | undefined): { ok: string } | 'missing' | 'bad' {
   const given = parseBasic(authorization);
   if (!given) return 'missing';
   const want = sourceCredentialsFor(ctx, mount);
   // Both comparisons always run: the reply time must not tell which half was wrong.
   const userOk = safeEqual(given.user, want.user);
   const passOk = safeEqual(given.password, want.password);
-  return userOk && passOk ? 'ok' : 'bad';
+  return userOk && passOk ? { ok: credentialKey(given.user, given.password) } : 'bad';
 }
 
 function refuse(socket: Socket, code: RelayErrorCode): void {
@@ -48,13 +51,13 @@ function refuse(socket: Socket, code: RelayErrorCode): void {
 export function ingestSource(ctx: RelayContext, socket: Socket, head: RequestHead, rest: Buffer, ip: string): void {
   const mountName = head.path;
   const auth = checkSourceAuth(ctx, mountName, head.get('authorization'));
-  if (auth !== 'ok') {
+  if (typeof auth === 'string') {
     // libshout's first request carries no credentials on purpose (docs/icecast-compatibility.md#source-clients): a probe, not
     // a failed login. Either way the 401 advertises PUT so libshout switches to it.
     ctx.events.emit('auth-failure', { channel: 'source', ip, mount: mountName, probe: auth === 'missing' });
     return refuse(socket, 'RELAY_SOURCE_AUTH');
   }
-  const admission = ctx.registry.admitSource(mountName, ip);
+  const admission = ctx.registry.admitSource(mountName, auth.ok);
   if (!admission.ok) return refuse(socket, admission.code);
   let contentType = head.get('content-type')?.trim();
   if (!contentType) {
@@ -93,8 +96,16 @@ export function streamSource(
   rest: Buffer,
 ): void {
   // After a complete body the 200 may still be on its way out; any other end is abrupt.
-  const handle = admission.mount.attachSource(info, (reason) => (reason === 'eof' ? socket.destroySoon() : socket.destroy()));
-  ctx.events.emit('source-connect', { mount: admission.mount.name, ip: info.ip, takeover: admission.takeover });
+  const end = (reason: SourceEndReason): void => {
+    if (reason === 'eof') return void socket.destroySoon();
+    // An end the relay chose is said on the connection before it closes, so a gateway holding
+    // the source does not take it for a relay restart (contracts/source-end.ts).
+    if (DELIBERATE_ENDS.has(reason) && socket.writable) socket.end(sourceEndNotice(reason));
+    else socket.destroy();
+  };
+  const handle = admission.mount.attachSource(info, end, admission.credentials);
+  const takeover = admission.takeover;
+  ctx.events.emit('source-connect', { mount: admission.mount.name, ip: info.ip, takeover: takeover !== null, ...(takeover ? { previousIp: takeover.previousIp } : {}) });
   pipeBody(socket, handle, framing, rest);
 }
 

@@ -10,7 +10,8 @@ import { trustList } from './client-ip.ts';
 export interface RelayEvents {
   /** A credential check failed; `probe` when no credentials were sent at all. */
   'auth-failure': [{ channel: 'source' | 'admin'; ip: string; mount?: string; probe: boolean }];
-  'source-connect': [{ mount: string; ip: string; takeover: boolean }];
+  /** `previousIp`: the address of the source a takeover replaced (stream/takeover.ts). */
+  'source-connect': [{ mount: string; ip: string; takeover: boolean; previousIp?: string }];
   /** A request refused before reaching a handler (bad head, timeout, limits). */
   'bad-request': [{ ip: string; reason: string }];
 }

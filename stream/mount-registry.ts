@@ -7,18 +7,13 @@ import { Mount, type ListenerSession, type MountSettings, type SourceEndReason }
 import type { Listener } from './listener.ts';
 import { formatFamily } from './format-family.ts';
 import { isReservedPath } from './paths/reserved.ts';
+import { takeoverDecision } from './takeover.ts';
 
 /** Icecast's MAX_FALLBACK_DEPTH. */
 const MAX_FALLBACK_DEPTH = 10;
-/**
- * A live source that has sent nothing for this long is presumed half-dead (a NAT or Wi-Fi drop
- * leaves the old TCP connection open until source-timeout): a new source with valid credentials
- * takes the mount over instead of getting "Mountpoint in use" (docs/icecast-compatibility.md#source-lifetime, DSheirer/sdrtrunk#1423).
- */
-export const TAKEOVER_IDLE_MS = 2000;
-
 export type SourceAdmission =
-  | { ok: true; mount: Mount; takeover: boolean }
+  /** `takeover`: the address of the source it replaces; `credentials`: to attach the source with. */
+  | { ok: true; mount: Mount; takeover: { previousIp: string } | null; credentials: string }
   | { ok: false; code: 'RELAY_MOUNT_IN_USE' | 'RELAY_TOO_MANY_SOURCES' | 'RELAY_MOUNT_RESERVED' };
 
 export type ListenAdmission =
@@ -154,17 +149,26 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     return n;
   }
 
-  /** Icecast's order after authentication: mount in use, then the source limit (docs/icecast-compatibility.md#source-authentication-and-check-order). */
-  admitSource(name: string, ip: string): SourceAdmission {
+  /**
+   * Icecast's order after authentication: mount in use, then the source limit
+   * (docs/icecast-compatibility.md#source-authentication-and-check-order). A live mount is taken
+   * over only by the same credentials after relay.limits.takeoverAfter seconds of silence
+   * (stream/takeover.ts). `credentials`: credentialKey of the connection, '' when it has none.
+   */
+  admitSource(name: string, credentials = ''): SourceAdmission {
     if (isReservedPath(name)) return { ok: false, code: 'RELAY_MOUNT_RESERVED' };
     const existing = this.#mounts.get(name);
     if (existing?.live) {
-      const sameHost = existing.sourceInfo?.ip === ip;
-      if (!sameHost && existing.sourceIdleMs < TAKEOVER_IDLE_MS) return { ok: false, code: 'RELAY_MOUNT_IN_USE' };
-      return { ok: true, mount: existing, takeover: true };
+      const decision = takeoverDecision({
+        idleMs: existing.sourceIdleMs,
+        afterMs: this.#config.limits.takeoverAfter * 1000,
+        sameCredentials: existing.sourceCredentials === credentials,
+      });
+      if (decision === 'in-use') return { ok: false, code: 'RELAY_MOUNT_IN_USE' };
+      return { ok: true, mount: existing, takeover: { previousIp: existing.sourceInfo?.ip ?? '' }, credentials };
     }
     if (this.liveSources() >= this.#config.limits.sources) return { ok: false, code: 'RELAY_TOO_MANY_SOURCES' };
-    return { ok: true, mount: this.ensure(name), takeover: false };
+    return { ok: true, mount: this.ensure(name), takeover: null, credentials };
   }
 
   /**

@@ -5,56 +5,18 @@ import { EventEmitter } from 'node:events';
 import type { AudioInfo, Chunk, Framer, ListenerStats, MountStats, SourceInfo } from './types.ts';
 import type { Clock, Timer } from './clock.ts';
 import { StreamQueue } from './stream-queue.ts';
+import { Coalescer } from './coalescer.ts';
 import { Listener } from './listener.ts';
 import { createFramer } from './formats/index.ts';
 import { icyBlock } from './icy.ts';
-import { applyMountOverrides, type MountOverrides } from './source-headers.ts';
+import { mountStats } from './mount-stats.ts';
+import type { ListenerSession, MountEventsOf, MountSettings, SourceEndReason, SourceHandleOf } from './mount-types.ts';
 
-export interface MountSettings {
-  burstSize: number;
-  queueSize: number;
-  /** Seconds without source data before the source is dropped. */
-  sourceTimeout: number;
-  maxListeners: number;
-  maxListenerDuration: number;
-  metadataInterval: number;
-  fallbackMount: string | null;
-  fallbackOverride: boolean;
-  fallbackWhenFull: boolean;
-  hidden: boolean;
-  /** Operator overrides of what the source says about itself. */
-  overrides: MountOverrides;
-}
+export type { ListenerSession, MountSettings, SourceEndReason } from './mount-types.ts';
 
-/** Coalescing target: fewer, larger writes per listener (one syscall per chunk per listener). */
-const CHUNK_TARGET = 8192;
-/**
- * …but never hold audio back longer than this. At 128 kbit/s the timer, not the size, decides:
- * 500 ms means two writes per listener per second instead of ten, which measured 0.4× the CPU
- * (bench/RESULTS.md) for 0.4 s more delay at the live edge, invisible for radio.
- */
-const CHUNK_MAX_DELAY_MS = 500;
-
-export type SourceEndReason = 'eof' | 'timeout' | 'killed' | 'replaced' | 'error';
-
-export interface SourceHandle {
-  readonly mount: Mount;
-  /** Feed source bytes. Returns false once the handle is no longer the mount's source. */
-  write(data: Buffer): boolean;
-  end(reason: SourceEndReason): void;
-  readonly active: boolean;
-}
-
-/**
- * A listener that is not a socket reading the queue (an HLS player fetching segments): counted,
- * listed, limited and kicked with the others. Whoever keeps it (relay/hls) ends it when idle.
- */
-export interface ListenerSession {
-  readonly id: number;
-  stats(): ListenerStats;
-  /** The mount let it go (kicked, source gone). */
-  ended(reason: string): void;
-}
+/** What feeds this mount (mount-types.ts). */
+export type SourceHandle = SourceHandleOf<Mount>;
+export type MountEvents = MountEventsOf<Mount>;
 
 interface LiveSource {
   info: SourceInfo;
@@ -63,21 +25,8 @@ interface LiveSource {
   startedAt: number;
   lastDataAt: number;
   timeout: Timer;
-}
-
-export interface MountEvents {
-  'source-start': [mount: Mount];
-  'source-end': [mount: Mount, reason: SourceEndReason];
-  /** The grace period expired without the source returning. */
-  'source-gone': [mount: Mount];
-  'listener-add': [mount: Mount, listener: Listener];
-  'listener-remove': [mount: Mount, listener: Listener, reason: string];
-  'slow-listener': [mount: Mount, listener: Listener];
-  'session-add': [mount: Mount, session: ListenerSession];
-  'session-remove': [mount: Mount, session: ListenerSession, reason: string];
-  title: [mount: Mount, title: string];
-  /** Aligned source bytes as the framer emitted them, before coalescing (HLS segmenting). */
-  audio: [mount: Mount, data: Buffer, codec: Framer['codec']];
+  /** stream/takeover.ts credentialKey of the connection, '' when none (a relay, a file). */
+  credentials: string;
 }
 
 export class Mount {
@@ -95,10 +44,7 @@ export class Mount {
   #lastCodec: Framer['codec'] | null = null;
   /** Kept after the source leaves: moves and fallbacks compare formats of idle mounts too. */
   #lastContentType: string | null = null;
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #pendingSync = true;
-  #flushTimer: Timer | null = null;
+  #coalescer: Coalescer;
   #graceTimer: Timer | null = null;
   #headers: Buffer | null = null;
   #headerGen = -1;
@@ -111,6 +57,8 @@ export class Mount {
   bytesRead = 0;
   bytesSent = 0;
   sourceReconnects = 0;
+  /** Live sources replaced by a new connection (stream/takeover.ts). */
+  takeovers = 0;
   #onBehind = (l: Listener): void => this.dropSlow(l);
 
   constructor(name: string, settings: MountSettings, clock: Clock) {
@@ -118,6 +66,7 @@ export class Mount {
     this.settings = settings;
     this.#clock = clock;
     this.queue = new StreamQueue(Math.max(settings.queueSize, settings.burstSize));
+    this.#coalescer = new Coalescer(clock, (chunk) => this.#publish(chunk));
   }
 
   get live(): boolean {
@@ -150,9 +99,17 @@ export class Mount {
     this.queue.setRetain(Math.max(settings.queueSize, settings.burstSize));
   }
 
-  /** Attach a new source. The caller decided it may (auth, limits, takeover policy). */
-  attachSource(info: SourceInfo, onEnd: (reason: SourceEndReason) => void = () => {}): SourceHandle {
-    if (this.#source) this.#source.handle.end('replaced');
+  /** The credential key the live source connected with (stream/takeover.ts), null when idle. */
+  get sourceCredentials(): string | null {
+    return this.#source?.credentials ?? null;
+  }
+
+  /** Attach a new source, replacing a live one. The caller decided it may (auth, limits, takeover rule). */
+  attachSource(info: SourceInfo, onEnd: (reason: SourceEndReason) => void = () => {}, credentials = ''): SourceHandle {
+    if (this.#source) {
+      this.takeovers++;
+      this.#source.handle.end('replaced');
+    }
     const wasHeld = this.#graceTimer !== null || this.#lastInfo !== null;
     this.#graceTimer?.cancel();
     this.#graceTimer = null;
@@ -183,6 +140,7 @@ export class Mount {
       startedAt: now,
       lastDataAt: now,
       timeout: this.#armTimeout(),
+      credentials,
     };
     this.#lastInfo = info;
     this.#audioInfo = {};
@@ -217,30 +175,18 @@ export class Mount {
     }
     for (const chunk of chunks) {
       this.events.emit('audio', this, chunk.data, s.framer.codec);
-      this.#stage(chunk);
+      this.#coalescer.stage(chunk);
     }
     this.#audioInfo = s.framer.audioInfo();
   }
 
-  /** Coalesce aligned chunks; each staged chunk starts on a boundary, so the merge does too. */
-  #stage(chunk: Chunk): void {
-    if (chunk.sync && this.#pendingBytes >= CHUNK_TARGET) this.flush();
-    if (this.#pending.length === 0) this.#pendingSync = chunk.sync;
-    this.#pending.push(chunk.data);
-    this.#pendingBytes += chunk.data.length;
-    if (this.#pendingBytes >= CHUNK_TARGET) this.flush();
-    else if (!this.#flushTimer) this.#flushTimer = this.#clock.after(CHUNK_MAX_DELAY_MS, () => this.flush());
-  }
-
   /** Publish staged data to listeners. */
   flush(): void {
-    this.#flushTimer?.cancel();
-    this.#flushTimer = null;
-    if (this.#pendingBytes === 0) return;
-    const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    this.queue.append({ data, sync: this.#pendingSync }, this.#headers);
+    this.#coalescer.flush();
+  }
+
+  #publish(chunk: Chunk): void {
+    this.queue.append(chunk, this.#headers);
     for (const l of this.listeners) {
       if (l.pump() === 'behind') this.dropSlow(l);
     }
@@ -387,31 +333,7 @@ export class Mount {
 
   stats(): MountStats {
     const s = this.#source;
-    const info = s?.info ?? this.#lastInfo;
-    const description = applyMountOverrides(info?.description ?? { extra: {} }, this.settings.overrides);
-    return {
-      mount: this.name,
-      live: s !== null,
-      hidden: this.settings.hidden,
-      public: description.public ?? false,
-      contentType: this.contentType,
-      codec: s?.framer.codec ?? null,
-      sourceKind: info?.kind ?? null,
-      sourceIp: info?.ip ?? null,
-      userAgent: info?.userAgent ?? null,
-      description,
-      audioInfo: { ...this.#audioInfo },
-      title: this.#title,
-      artist: this.#artist,
-      streamStart: s?.startedAt ?? null,
-      listeners: this.listenerCount,
-      listenerPeak: this.listenerPeak,
-      maxListeners: this.settings.maxListeners,
-      slowListeners: this.slowListeners,
-      bytesRead: this.bytesRead,
-      bytesSent: this.bytesSent,
-      sourceReconnects: this.sourceReconnects,
-      fallbackMount: this.settings.fallbackMount,
-    };
+    const source = s ? { info: s.info, codec: s.framer.codec, startedAt: s.startedAt } : null;
+    return mountStats(this, { source, lastInfo: this.#lastInfo, audioInfo: this.#audioInfo, artist: this.#artist });
   }
 }

@@ -89,6 +89,11 @@ export const relaySchema = z
         sourceTimeout: seconds.min(1).default(10),
         /** Seconds listeners are held while their source reconnects (Icecast cuts them at once). */
         sourceGrace: seconds.default(10),
+        /**
+         * Seconds a live source must have sent nothing before a new connection with the same
+         * credentials may take its mount over (stream/takeover.ts); until then: 403 Mountpoint in use.
+         */
+        takeoverAfter: seconds.min(1).default(3),
       })
       .strict()
       .prefault({}),

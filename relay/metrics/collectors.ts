@@ -84,6 +84,17 @@ export function createRelayRegistry(ctx: RelayContext, feeds: MetricsFeeds = {},
     },
   });
 
+  new Counter({
+    name: 'icegate_source_takeovers_total',
+    help: 'Live sources replaced by a new connection with the same credentials after relay.limits.takeoverAfter seconds of silence.',
+    labelNames: ['mount'] as const,
+    registers,
+    collect(this: Counter<'mount'>) {
+      this.reset();
+      for (const m of ctx.registry.list()) this.inc({ mount: m.name }, m.takeovers);
+    },
+  });
+
   new Gauge({
     name: 'icegate_sources',
     help: 'Mounts with a live source.',

@@ -17,7 +17,7 @@ export function mountSink(ctx: Pick<RelayContext, 'registry' | 'config' | 'event
       return registry.liveSources() >= ctx.config.limits.sources ? noSlot() : null;
     },
     start(info) {
-      const admission = registry.admitSource(name, info.ip);
+      const admission = registry.admitSource(name);
       if (!admission.ok) return { refused: admission.code === 'RELAY_TOO_MANY_SOURCES' ? noSlot() : inUse };
       if (admission.takeover) return { refused: inUse };
       beforeAttach?.(admission.mount);

@@ -1,14 +1,15 @@
 // Who gets a mount (docs/icecast-compatibility.md#source-authentication-and-check-order and #source-lifetime): a live source keeps it against other hosts,
-// a half-dead one (silent for TAKEOVER_IDLE_MS) is replaced, a source from its own host replaces
-// it at once, and the source limit counts live mounts. Every test client connects from
+// a half-dead one (silent for relay.limits.takeoverAfter) is replaced by the same credentials, a
+// live one is not replaced even from its own host, and the source limit counts live mounts. Every test client connects from
 // 127.0.0.1; "another host" is an X-Forwarded-For the relay believes from a trusted proxy.
 import test from 'ava';
 import { once } from 'node:events';
-import { TAKEOVER_IDLE_MS } from '../../stream/mount-registry.ts';
 import { testRelay, until } from '../helpers/relay.ts';
 import { FRAME_BYTES, RawClient, SkewedClock, errorReply, goodPut, masked, mp3, openSource, openStream } from './ingest-kit.ts';
 
 const OTHER_HOST = '198.51.100.7';
+/** relay.limits.takeoverAfter's default, in ms. */
+const TAKEOVER_IDLE_MS = 3000;
 const IN_USE = errorReply('HTTP/1.0 403 Forbidden', 'Mountpoint in use');
 
 test('a live source keeps its mount against another host', async (t) => {
@@ -62,16 +63,16 @@ test('a half-dead source is replaced by a reconnect from another host; its liste
   }
 });
 
-test('a source from the same host takes over at once', async (t) => {
+test('a live source keeps its mount against its own host too', async (t) => {
   const relay = await testRelay();
   try {
     const first = await openSource(relay.port(), '/m');
     first.socket.write((await mp3(1)).subarray(0, FRAME_BYTES * 4));
-    const second = await openSource(relay.port(), '/m');
-    await first.untilClosed();
+    const second = new RawClient(relay.port(), goodPut('/m'));
+    t.is(masked(await second.untilClosed()), IN_USE);
     t.true(relay.ctx.registry.get('/m')?.live);
-    t.false(second.isClosed);
-    second.socket.destroy();
+    t.false(first.isClosed);
+    first.socket.destroy();
   } finally {
     await relay.close();
   }

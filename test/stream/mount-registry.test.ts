@@ -3,7 +3,7 @@
 // move to fallbacks and back without being disconnected.
 import test from 'ava';
 import { Writable } from 'node:stream';
-import { MountRegistry, TAKEOVER_IDLE_MS } from '../../stream/mount-registry.ts';
+import { MountRegistry } from '../../stream/mount-registry.ts';
 import { Listener } from '../../stream/listener.ts';
 import type { SourceHandle } from '../../stream/mount.ts';
 import { FakeClock } from '../helpers/fake-clock.ts';
@@ -173,17 +173,23 @@ test('maxListeners reached: refused', admit, { maxListeners: 1 }, 'RELAY_MAX_LIS
 test('maxListeners reached with fallbackWhenFull: sent to the fallback', admit, { maxListeners: 1, fallbackMount: '/spill', fallbackWhenFull: true }, '/spill');
 test('below maxListeners: admitted', admit, { maxListeners: 2 }, '/a');
 
-test('a live source is not displaced by another address; a silent one is taken over', (t) => {
+const takeover = test.macro((t, o: { silentMs: number; credentials: string; code: 'take-over' | 'RELAY_MOUNT_IN_USE' }) => {
   const clock = new FakeClock();
-  const reg = new MountRegistry(relayConfig(), clock);
-  const h = source(reg, '/live', 'application/x-test', '198.51.100.1');
+  const reg = new MountRegistry(relayConfig({ limits: { takeoverAfter: 3 } }), clock);
+  const a = reg.admitSource('/live', 'key-a');
+  if (!a.ok) throw new Error(a.code);
+  const h = a.mount.attachSource({ contentType: 'application/x-test', ip: '198.51.100.1', userAgent: 'ffmpeg', description: { extra: {} }, kind: 'source' }, () => {}, a.credentials);
   h.write(Buffer.alloc(100));
-  t.deepEqual(reg.admitSource('/live', '203.0.113.9'), { ok: false, code: 'RELAY_MOUNT_IN_USE' });
-  clock.advance(TAKEOVER_IDLE_MS);
-  const r = reg.admitSource('/live', '203.0.113.9');
-  t.true(r.ok && r.takeover);
-  t.true(reg.admitSource('/live', '198.51.100.1').ok, 'the same address reconnecting takes over at once');
+  clock.advance(o.silentMs);
+  const r = reg.admitSource('/live', o.credentials);
+  if (o.code === 'take-over') t.true(r.ok && r.takeover?.previousIp === '198.51.100.1');
+  else t.deepEqual(r, { ok: false, code: o.code });
 });
+test('live source, same credentials: in use', takeover, { silentMs: 0, credentials: 'key-a', code: 'RELAY_MOUNT_IN_USE' });
+test('live source (silent 2.9 s), same credentials: in use', takeover, { silentMs: 2900, credentials: 'key-a', code: 'RELAY_MOUNT_IN_USE' });
+test('live source, other credentials: in use', takeover, { silentMs: 0, credentials: 'key-b', code: 'RELAY_MOUNT_IN_USE' });
+test('silent source, same credentials: taken over', takeover, { silentMs: 3000, credentials: 'key-a', code: 'take-over' });
+test('silent source, other credentials: in use', takeover, { silentMs: 5000, credentials: 'key-b', code: 'RELAY_MOUNT_IN_USE' });
 
 test('the source limit counts live sources only', (t) => {
   const reg = new MountRegistry(relayConfig({ limits: { sources: 1 } }), new FakeClock());
