@@ -12,7 +12,8 @@ export interface Levels {
 
 export function toDbfs(linear: number): number {
   if (!(linear > 0)) return FLOOR_DBFS;
-  return Math.max(FLOOR_DBFS, Math.round(200 * Math.log10(linear)) / 10);
+  // `|| 0` turns a rounded -0 into 0.
+  return Math.min(0, Math.max(FLOOR_DBFS, Math.round(200 * Math.log10(linear)) / 10)) || 0;
 }
 
 /** Accumulates samples over a window; `take()` returns the levels and starts a new window. */
