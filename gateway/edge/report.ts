@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { Listener } from '../../stream/listener.ts';
 import { systemClock, type Clock, type Timer } from '../../stream/clock.ts';
 import { DEFAULT_BACKOFF, nextBackoff, type BackoffPolicy } from '../../stream/pull/backoff.ts';
+import { SseParser, type SseEvent } from '../../stream/sse.ts';
 import type { Credentials } from '../../stream/pull/upstream.ts';
 import {
   EDGE_COMMANDS_PATH,
@@ -43,8 +44,8 @@ export interface EdgeReporterOptions {
 /** The upstream does not know the channel: Icecast 2 answers an unknown /admin/ command 400, others 404. */
 const NO_CHANNEL = new Set([400, 404, 405, 501]);
 
-/** A command line longer than this is not a command: the stream is dropped and reopened. */
-const MAX_LINE = 64 * 1024;
+/** A command longer than this is not a command: the stream is dropped and reopened. */
+const MAX_EVENT = 64 * 1024;
 
 export class EdgeReporter {
   readonly #o: EdgeReporterOptions;
@@ -142,22 +143,21 @@ export class EdgeReporter {
     this.#o.log?.('info', 'reporting listeners to the relay');
     this.#batch.resync();
     this.#armWatchdog(req);
-    let line = '';
+    const events = new SseParser(MAX_EVENT);
     res.setEncoding('utf8');
     res.on('data', (text: string) => {
       if (this.#stream !== req) return;
       this.#armWatchdog(req);
-      line += text;
-      let nl: number;
-      while ((nl = line.indexOf('\n')) !== -1) {
-        const one = line.slice(0, nl);
-        line = line.slice(nl + 1);
-        if (one.startsWith('data: ')) {
-          const command = parseCommand(one.slice(6));
-          if (command) this.#run(command);
-        }
+      let commands: SseEvent[];
+      try {
+        commands = events.feed(text);
+      } catch {
+        return void req.destroy();
       }
-      if (line.length > MAX_LINE) req.destroy();
+      for (const event of commands) {
+        const command = parseCommand(event.data);
+        if (command) this.#run(command);
+      }
     });
     res.on('close', () => this.#lost('the relay closed the command stream'));
     this.#flush();
