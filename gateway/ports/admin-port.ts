@@ -12,7 +12,7 @@ import type { GatewayErrorCode } from '../../policies/errors.ts';
 import { noteDeny, reportTlsClientErrors, type GatewayContext } from '../context.ts';
 import { admitCredentials, credentialGate, settleCredentials } from '../limits/credential-gate.ts';
 import type { Forwarder } from '../forward/proxy.ts';
-import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
+import { gateRequest, guardHttpServer, httpServerOptions, inTurn } from './http-gate.ts';
 import { denyOnResponse, PORT_METHODS, type DenyOptions } from './respond.ts';
 
 
@@ -24,9 +24,10 @@ export interface AdminPortOptions {
 
 export function createAdminServer(ctx: GatewayContext, forwarder: Forwarder, o: AdminPortOptions): https.Server {
   const mtls = o.clientCertificates ? { requestCert: true, rejectUnauthorized: false } : {};
-  const server = https.createServer({ ...httpServerOptions(ctx.limits), ...o.secure, ...mtls }, (req, res) => {
-    void handleAdmin(ctx, forwarder, o.clientCertificates, req, res);
-  });
+  const server = https.createServer(
+    { ...httpServerOptions(ctx.limits), ...o.secure, ...mtls },
+    inTurn((req, res) => handleAdmin(ctx, forwarder, o.clientCertificates, req, res)),
+  );
   guardHttpServer(server, ctx, 'admin');
   reportTlsClientErrors(server, ctx, 'admin');
   return server;

@@ -11,7 +11,7 @@ import { plainAddress } from '../../stream/client-ip.ts';
 import type { GatewayErrorCode } from '../../policies/errors.ts';
 import { noteDeny, type GatewayContext, type HeadLimits } from '../context.ts';
 import { ownedByEdge } from '../edge/takeover.ts';
-import { clientErrorCode, PORT_METHODS, renderDeny } from './respond.ts';
+import { clientErrorCode, PORT_METHODS, renderDeny, wasRefused } from './respond.ts';
 
 export type Gated =
   | { readonly kind: 'deny'; readonly code: GatewayErrorCode; readonly reason: string }
@@ -54,6 +54,31 @@ export function guardHttpServer(server: http.Server, ctx: GatewayContext, role: 
     socket.end(renderDeny('GW_METHOD_NOT_ALLOWED', { id, allow: PORT_METHODS[role] }));
     socket.destroySoon();
   });
+}
+
+/**
+ * One request of a connection at a time: a request pipelined behind another waits until the
+ * gateway has decided about the one before it, and once any request on the connection was
+ * refused the rest is never looked at (respond.ts: after a refusal the connection cannot be
+ * trusted to be framed as the client says, RFC 9112 §9.6, §11.2). The refusal's own
+ * `Connection: close` answer is sent first, then the connection ends.
+ */
+export function inTurn(handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> | void): http.RequestListener {
+  const pending = new WeakMap<Socket, Promise<void>>();
+  return (req, res) => {
+    const socket = req.socket;
+    const run = (): Promise<void> | void => {
+      if (wasRefused(socket)) {
+        socket.pause();
+        socket.destroySoon();
+        return;
+      }
+      return handler(req, res);
+    };
+    const before = pending.get(socket);
+    const turn = before === undefined ? Promise.resolve(run()) : before.then(run);
+    pending.set(socket, turn.catch(() => {}));
+  };
 }
 
 /** The port's decision about one request. */

@@ -10,7 +10,7 @@ import { noteDeny, reportTlsClientErrors, type GatewayContext } from '../context
 import type { Edge } from '../edge/fan-out.ts';
 import { ownedByEdge, serveOnEdge } from '../edge/takeover.ts';
 import type { Forwarder } from '../forward/proxy.ts';
-import { gateRequest, guardHttpServer, httpServerOptions } from './http-gate.ts';
+import { gateRequest, guardHttpServer, httpServerOptions, inTurn } from './http-gate.ts';
 import { admitListener, linkPageMount } from '../listener-auth/gate.ts';
 import { denyOnResponse, PORT_METHODS } from './respond.ts';
 
@@ -38,7 +38,7 @@ export function createListenerTlsServer(ctx: GatewayContext, forwarder: Forwarde
 }
 
 function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, proto: 'http' | 'https'): http.RequestListener {
-  return async (req, res) => {
+  return inTurn(async (req, res) => {
     // A second request on a stream connection (edge-takeover.ts): Icecast serves one per connection.
     if (ownedByEdge(req.socket)) return void req.socket.destroy();
     const ip = plainAddress(req.socket.remoteAddress);
@@ -74,5 +74,5 @@ function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, 
         refuse('GW_UPSTREAM_UNAVAILABLE', 'the upstream failed');
       },
     });
-  };
+  });
 }

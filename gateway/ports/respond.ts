@@ -63,8 +63,17 @@ export function denyOnSocket(socket: Socket, code: GatewayErrorCode, options: De
   hangUp(socket, renderDeny(code, options));
 }
 
+/** Connections on which the gateway refused a request: nothing more is read from them (http-gate.ts inTurn). */
+const refusedConnections = new WeakSet<Socket>();
+
+export function wasRefused(socket: Socket): boolean {
+  return refusedConnections.has(socket);
+}
+
 /** Writes the refusal on a Node response; a response already under way is cut instead. */
 export function denyOnResponse(res: ServerResponse, code: GatewayErrorCode, options: DenyOptions = {}): void {
+  const socket = res.req?.socket ?? res.socket;
+  if (socket) refusedConnections.add(socket);
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
