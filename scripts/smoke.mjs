@@ -8,6 +8,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,9 @@ delete env.NODE_OPTIONS;
 
 const dir = mkdtempSync(join(tmpdir(), 'icegate-smoke-'));
 const config = join(dir, 'gateway.yaml');
+// The ports the smoke test talks to are chosen here; the rest are 0 (any free port).
+const listenerTls = await freePort();
+const sourcePort = await freePort();
 writeFileSync(
   config,
   `stateDir: ./state
@@ -35,8 +39,8 @@ relay:
   port: 0
   mounts: {/live.mp3: {}}
 gateway:
-  listener: {host: 127.0.0.1, port: 0, tlsPort: 0}
-  source: {host: 127.0.0.1, port: 0}
+  listener: {host: 127.0.0.1, port: 0, tlsPort: ${listenerTls}}
+  source: {host: 127.0.0.1, port: ${sourcePort}}
   admin: {port: 0}
 `,
 );
@@ -53,7 +57,7 @@ try {
     const timer = setTimeout(() => reject(new Error(`not serving after 30 s:\n${out}`)), 30_000);
     stack.stdout.on('data', (c) => {
       out += c;
-      if (/icegate is running/.test(out) && /Listen: .*\n/.test(out)) {
+      if (/icegate is running/.test(out)) {
         clearTimeout(timer);
         resolve(performance.now() - t0);
       }
@@ -61,8 +65,7 @@ try {
     stack.on('exit', (code) => reject(new Error(`icegate start exited (${code}):\n${out}`)));
   });
   log(`icegate start: serving after ${(running / 1000).toFixed(2)} s`);
-  const source = /"(https:\/\/source:\$PW@[^"]+)"/.exec(out)?.[1] ?? fail(`no source URL in:\n${out}`);
-  const listen = /Listen:\s+(https:\/\/\S+)/.exec(out)?.[1] ?? fail(`no listener URL in:\n${out}`);
+  const listen = `https://127.0.0.1:${listenerTls}/live.mp3`;
   const password = /^sourcePassword: (.+)$/m.exec(readFileSync(join(dir, 'state', 'secrets.yaml'), 'utf8'))?.[1] ?? fail('no source password');
 
   // Every process of the stack: this Node, no TypeScript loader.
@@ -78,7 +81,7 @@ try {
   const push = spawn(
     ffmpeg,
     ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3',
-      '-method', 'PUT', '-chunked_post', '0', '-content_type', 'audio/mpeg', '-auth_type', 'basic', '-tls_verify', '0', source.replace('$PW', encodeURIComponent(password))],
+      '-method', 'PUT', '-chunked_post', '0', '-content_type', 'audio/mpeg', '-auth_type', 'basic', '-tls_verify', '0', `https://source:${encodeURIComponent(password)}@127.0.0.1:${sourcePort}/live.mp3`],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   children.push(push);
@@ -122,6 +125,14 @@ try {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   if (stack) for (const pid of descendants(stack.pid)) if (alive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(dir, { recursive: true, force: true });
+}
+
+async function freePort() {
+  const srv = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => srv.once('listening', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
 }
 
 /** The process and every descendant, from /proc/<pid>/stat's ppid field. */
