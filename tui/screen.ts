@@ -1,6 +1,6 @@
 // The only file that touches blessed (the library is frozen since 2016: keep its surface small,
-// research aesthetics §"Two facts"). It paints a Frame into one box per block and passes keys and
-// resizes out. Choices from research supervisor-tui §3: smartCSR for cheap redraws; fullUnicode
+// docs/supervision.md#the-dashboard). It paints a Frame into one box per block and passes keys and
+// resizes out. Choices (docs/supervision.md#the-dashboard): smartCSR for cheap redraws; fullUnicode
 // off (the dashboard only draws one-cell characters, see sanitise.ts); no borders (ACS line
 // drawing breaks over PuTTY and mis-set TERM); no mouse by default; NO_COLOR and TERM=dumb mean
 // no colour, only bold and inverse video.
