@@ -28,6 +28,8 @@ export function sendText(res: http.ServerResponse, status: number, contentType: 
     'Expires', 'Mon, 26 Jul 1997 05:00:00 GMT',
     'Pragma', 'no-cache',
     'Access-Control-Allow-Origin', '*',
+    // A JSON or XML body is never to be read as a script or a page (Fetch §3.5, nosniff).
+    'X-Content-Type-Options', 'nosniff',
     ...extra,
   ]);
   res.end(bytes);

@@ -2,12 +2,9 @@
 // the client actually used (from the gateway's forwarded headers), not Icecast's always-http
 // hostname:port (xiph/Icecast-Server#45).
 import type { PlaylistKind } from '../stream/paths/playlist.ts';
+import { escapeXml } from '../stream/xml.ts';
 
 export { PLAYLIST_SUFFIX, type PlaylistKind } from '../stream/paths/playlist.ts';
-
-export function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** A Host header value safe to put in a URL: name or address with an optional port. */
 export function safeHost(host: string | null): string | null {

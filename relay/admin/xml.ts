@@ -3,7 +3,10 @@
 // newline, the root element on one line without indentation, a final newline. An element with no
 // children is self-closing (`<source mount="/m"/>`); one with an empty text child is not
 // (`<fallback></fallback>`). Values come from sources, listeners and query strings, so every
-// text and attribute is escaped and control characters never reach the output.
+// text and attribute is escaped by the one escaping function of every XML output (stream/xml.ts).
+import { escapeXml } from '../../stream/xml.ts';
+
+export { escapeXml };
 
 export type XmlChild = XmlElement | string;
 
@@ -15,21 +18,11 @@ export interface XmlElement {
 
 /** XML 1.0 Name, restricted to ASCII: element names must never come straight from input. */
 const NAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
-/**
- * XML 1.0 forbids most C0 characters even as references, and CR/LF in a title would only confuse
- * readers: every control character (C0, DEL, C1) becomes a space.
- */
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/g;
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 export function isXmlName(name: string): boolean {
   return NAME.test(name);
 }
 
-/** Escapes text for element content and attribute values alike. */
-export function escapeXml(text: string): string {
-  return text.replace(CONTROL, ' ').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
 
 export function element(name: string, attributes: Record<string, string> = {}, children: readonly XmlChild[] = []): XmlElement {
   if (!isXmlName(name)) throw new Error(`invalid XML element name ${JSON.stringify(name)}`);

@@ -1,7 +1,7 @@
 // /status.xsl: Icecast's public status page, reduced to what a person checking a station needs —
 // one table per public live mount. Every value comes from a source or a title update, so all of
 // it is escaped.
-import { escapeXml } from '../admin/xml.ts';
+import { escapeXml } from '../../stream/xml.ts';
 import type { IceStats } from './icestats.ts';
 
 /** Rows shown per mount: [label, stats field]. */
