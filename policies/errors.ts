@@ -28,6 +28,7 @@ export const GW_ERRORS = {
   GW_AUTH_REQUIRED: { status: 401, message: 'Authentication required', when: 'A request without credentials where the gateway itself asks for them.' },
   GW_AUTH_FAILED: { status: 401, message: 'Authentication failed', when: 'The credentials were wrong.' },
   GW_RATE_LIMITED: { status: 429, message: 'Too many failed attempts, try again later', when: 'Too many failed credential checks from this address or for this user; carries Retry-After.' },
+  GW_CROSS_SITE: { status: 403, message: 'Cross-site request refused', when: 'A browser sent an admin request from a page of another site (Sec-Fetch-Site cross-site or same-site, or a foreign Origin).' },
   GW_CLIENT_CERT_REQUIRED: { status: 403, message: 'Client certificate required', when: 'The admin port requires a certificate from the private CA.' },
   GW_TOKEN_REQUIRED: { status: 403, message: 'This stream is open with a stream link only', when: 'A mount with auth: token was requested without a signed stream URL (never a password prompt).' },
   GW_LISTENER_REFUSED: { status: 403, message: 'Access to this stream was refused', when: 'The listener authentication backend (webhook) did not allow the listener.' },

@@ -22,6 +22,7 @@ export const REASON_OF_CODE: Readonly<Record<GatewayErrorCode, SecurityReason>> 
   GW_AUTH_REQUIRED: 'other',
   GW_AUTH_FAILED: 'bad-credentials',
   GW_RATE_LIMITED: 'rate-limited',
+  GW_CROSS_SITE: 'bad-request',
   GW_CLIENT_CERT_REQUIRED: 'bad-credentials',
   GW_TOKEN_REQUIRED: 'other',
   GW_LISTENER_REFUSED: 'bad-credentials',

@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import type tls from 'node:tls';
 import { plainAddress } from '../../stream/client-ip.ts';
 import type { GatewayErrorCode } from '../../policies/errors.ts';
+import { crossSiteReason } from '../../policies/cross-site.ts';
 import { noteDeny, reportTlsClientErrors, type GatewayContext } from '../context.ts';
 import { admitCredentials, credentialGate, settleCredentials } from '../limits/credential-gate.ts';
 import type { Forwarder } from '../forward/proxy.ts';
@@ -43,6 +44,15 @@ async function handleAdmin(ctx: GatewayContext, forwarder: Forwarder, certificat
   }
   const gated = gateRequest(ctx, 'admin', req, ip);
   if (gated.kind === 'deny') return refuse(gated.code, gated.reason);
+  const header = (name: string): string | undefined => {
+    const v = req.headers[name];
+    return Array.isArray(v) ? v.join(',') : v;
+  };
+  const crossSite = crossSiteReason({ secFetchSite: header('sec-fetch-site'), origin: header('origin'), host: header('host'), proto: 'https' });
+  if (crossSite !== null) return refuse('GW_CROSS_SITE', crossSite);
+  // No CORS on the admin port: a page of another site may not read what the admin API answers.
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name, value) => (/^access-control-/i.test(name) ? res : setHeader(name, value));
   const gate = credentialGate(ctx.limiter, { channel: 'admin', ip, authorization: req.headers.authorization });
   const admission = await admitCredentials(ctx, gate);
   if (admission.kind === 'deny') return refuse(admission.code, admission.reason, { retryAfterSeconds: admission.retryAfterSeconds });
