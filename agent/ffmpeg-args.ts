@@ -5,8 +5,8 @@
 // into ffmpeg's stdin instead.
 import { CONTENT_TYPES, type Encoding, type Input } from './encoding.ts';
 
-/** The PCM the meter reads: 8 kHz is plenty for peak/RMS of speech and music levels. */
-export const METER_RATE = 8000;
+/** The PCM the meter reads: 4 kHz is plenty for peak/RMS of speech and music levels. */
+export const METER_RATE = 4000;
 
 export interface Capabilities {
   /** ffmpeg lists the pulse input device (`ffmpeg -devices`). */

@@ -52,6 +52,8 @@ export const EXIT_PIN_MISMATCH = 3;
 
 /** An encoder that dies this soon without audio, the first time, has an input that does not open. */
 const STARTUP_MS = 5000;
+/** Audio is written to the socket in batches this often. */
+const FLUSH_MS = 200;
 /** A connection with data buffered and no progress this long is dead (sleep, Wi-Fi change). */
 const STALL_MS = 10_000;
 
@@ -76,6 +78,7 @@ export class PushAgent extends EventEmitter<AgentEvents> {
   #encoderStartedAt = 0;
   #encoderFailures = 0;
   #lastProgress = { at: 0, written: 0 };
+  #outbox: Buffer[] = [];
   #timers = new Set<NodeJS.Timeout>();
   #intervals: NodeJS.Timeout[] = [];
   #stopped = false;
@@ -107,6 +110,7 @@ export class PushAgent extends EventEmitter<AgentEvents> {
     this.#intervals.push(setInterval(() => this.#onMeterTick(), this.#o.meterMs ?? 250));
     this.#intervals.push(setInterval(() => this.#report(), this.#o.reportMs ?? 1000));
     this.#intervals.push(setInterval(() => this.#checkStall(), 1000));
+    this.#intervals.push(setInterval(() => this.#flush(), FLUSH_MS));
     void this.#connect();
   }
 
@@ -208,6 +212,7 @@ export class PushAgent extends EventEmitter<AgentEvents> {
     const lost = (why: string): void => {
       if (this.#socket !== socket) return;
       this.#socket = null;
+      this.#outbox = [];
       socket.destroy();
       if (this.#now() - this.#liveSince >= STABLE_MS) this.#failures = 0;
       if (!this.#stopped) this.#retry(`connection lost: ${why}`);
@@ -238,9 +243,21 @@ export class PushAgent extends EventEmitter<AgentEvents> {
         this.#dropped += piece.length;
         continue;
       }
-      socket.write(piece);
-      this.#sentSinceReport += piece.length;
+      this.#outbox.push(piece);
     }
+  }
+
+  /** ffmpeg flushes every frame; one TLS write per FLUSH_MS instead costs far less CPU. */
+  #flush(): void {
+    if (this.#outbox.length === 0) return;
+    const data = this.#outbox.length === 1 ? this.#outbox[0]! : Buffer.concat(this.#outbox);
+    this.#outbox = [];
+    if (this.#socket === null) {
+      this.#dropped += data.length;
+      return;
+    }
+    this.#socket.write(data);
+    this.#sentSinceReport += data.length;
   }
 
   // --- the encoder --------------------------------------------------------------------------
