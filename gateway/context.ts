@@ -12,6 +12,7 @@ import type { ListenerAuth } from './listener-auth/modes.ts';
 import type { ListenerCaps } from './limits/listener-caps.ts';
 import { errorId } from './ports/respond.ts';
 import type { GatewayEvents } from './events.ts';
+import type { SourceHoldContext } from './hold/held-source.ts';
 
 // The event map lives in events.ts, a leaf every group can import without importing the context.
 export type { BanEvent, DenyEvent, GatewayEvents, TlsReloadEvent } from './events.ts';
@@ -48,6 +49,8 @@ export interface GatewayContext {
   readonly caps?: ListenerCaps;
   /** How a listener's address is passed on upstream (gateway.privacy.anonymizeIps); unchanged when absent. */
   showListenerIp?: (ip: string) => string;
+  /** Sources held across relay restarts (gateway.hold); never held when absent. */
+  readonly hold?: SourceHoldContext;
 }
 
 /** Records a refusal and returns the reference its response must carry. */

@@ -34,6 +34,8 @@ export interface GatewayEvents {
   'auth-file-error': [{ readonly file: string; readonly message: string }];
   /** The edge's pulls: connected, refused, reconnecting (stream/pull/pull.ts messages, never credentials). */
   edge: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
+  /** Sources and players held across a relay restart (gateway/hold): held, resumed, released. */
+  hold: [{ readonly level: 'info' | 'warn'; readonly message: string }];
   /** An address came under a ban or credential block (security.ts); `closed`: its connections closed. */
   ban: [BanEvent];
   /** The operator lifted a ban or block. */

@@ -27,6 +27,8 @@ export function serveSupervisor(gateway: RunningGateway, prepare: (config: Confi
         return {
           security: security?.view() ?? null,
           bytesSent: Object.fromEntries(edge.mounts.map((m) => [m.mount.mount, m.mount.bytesSent])),
+          // gateway/hold/stats.ts: sources and players held across relay restarts.
+          hold: gateway.hold.snapshot(),
         };
       }
       case 'ban': {

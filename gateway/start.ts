@@ -19,6 +19,7 @@ import { bind, type Bound } from './ports/bind.ts';
 import { noteDeny, parseUpstream, type GatewayContext, type GatewayEvents } from './context.ts';
 import { Edge, type EdgeOptions, type EdgeStats } from './edge/fan-out.ts';
 import { edgeRelayConfig } from './edge/config.ts';
+import { HoldStats, sourceHoldContext } from './hold/context.ts';
 import { EdgeReporter, type EdgeReporterOptions, type ReporterState } from './edge/report.ts';
 import { upstreamCredentials } from './edge/upstream-auth.ts';
 import { createForwarder } from './forward/proxy.ts';
@@ -64,6 +65,8 @@ export interface RunningGateway {
   readonly tls: TlsContext;
   /** The mounts the gateway pulls and the listeners it serves itself. */
   readonly edge: { stats(): EdgeStats };
+  /** Sources and players held across relay restarts (gateway.hold): now, in total, time, bytes dropped. */
+  readonly hold: HoldStats;
   /** The channel that reports the edge's listeners to the relay core; 'off' without credentials or in front of Icecast. */
   readonly channel: { readonly gateway: string; state(): ReporterState };
   /** Files this start created (self-signed certificate, private CA), so the operator can be told where. */
@@ -102,6 +105,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     store.close();
     throw err;
   });
+  const holdStats = new HoldStats();
   const ctx: GatewayContext = {
     policy: o.policy ?? compilePolicy(),
     limiter,
@@ -113,6 +117,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     // Rates are measured on the monotonic clock: a wall clock stepped by NTP must not refill or drain them.
     caps: new ListenerCaps(g.limits, { now: () => performance.now() }),
     showListenerIp: ipDisplay(g.privacy.anonymizeIps),
+    hold: sourceHoldContext(g.hold, holdStats, (level, message) => events.emit('hold', { level, message })),
   };
   const security = new GatewaySecurity({
     events,
@@ -217,6 +222,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     events,
     tls,
     edge,
+    hold: holdStats,
     channel: { gateway: gatewayId, state: () => reporter?.state ?? 'off' },
     security,
     generated,

@@ -71,6 +71,18 @@ export const gatewaySchema = z
       })
       .strict()
       .prefault({}),
+    /** Sources and players kept connected while the upstream restarts (gateway/hold, gateway/edge). */
+    hold: z
+      .object({
+        /** Seconds an admitted source is held without an upstream before it is disconnected; 0 = not held. */
+        sources: seconds.max(300).default(10),
+        /** Seconds of a held source's audio kept for the upstream's return; older audio is dropped. */
+        buffer: seconds.min(1).max(30).default(4),
+        /** Seconds players stay connected when the pull of their mount breaks; 0 = closed at once. */
+        players: seconds.max(300).default(15),
+      })
+      .strict()
+      .prefault({}),
     /** The admin API and /metrics, over TLS, on loopback by default. */
     admin: z
       .object({

@@ -1,12 +1,15 @@
 // An admitted source request, carried to the upstream: a TCP connection, the canonical head,
 // then the bytes in both directions as they are, with backpressure (stream.pipeline). Whichever
 // side goes first takes the other with it: a source that disconnects ends its mount upstream,
-// and a source the upstream drops (killsource, a takeover) is disconnected here.
+// and a source the upstream drops (killsource, a takeover) is disconnected here. An endless
+// source body (PUT/SOURCE) is held across relay restarts instead when gateway.hold.sources is set
+// (gateway/hold/held-source.ts).
 import net, { type Socket } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { BodyLimit, type Framing } from './body-limit.ts';
 import type { Upstream } from '../context.ts';
 import { StatusPeeker } from './upstream-status.ts';
+import { runHeldSource, type SourceHoldContext } from '../hold/held-source.ts';
 
 /** How long a client may keep its half open after the upstream finished answering. */
 const LINGER_MS = 5000;
@@ -21,6 +24,10 @@ export interface SourcePipeOptions {
   readonly framing: Framing;
   readonly upstream: Upstream;
   readonly connectTimeoutMs: number;
+  /** Hold the source across relay restarts (gateway.hold); absent = never held. */
+  readonly hold?: SourceHoldContext;
+  /** The source in log lines, e.g. "PUT /live.mp3 from 198.51.100.7". */
+  readonly label?: string;
   /** The upstream's final status, once. */
   onStatus(status: number): void;
   /** Nothing reached the upstream; the caller answers the client. */
@@ -59,6 +66,10 @@ export function pipeSource(o: SourcePipeOptions): void {
 
 function connected(o: SourcePipeOptions, upstream: Socket): void {
   const { client } = o;
+  if (o.hold && o.framing.kind === 'stream' && o.hold.settings().sourcesMs > 0) {
+    const { hold, label = 'source' } = o;
+    return runHeldSource({ ...o, hold, label, first: upstream, onEnd: (error) => o.onEnd(error) });
+  }
   upstream.setNoDelay(true);
   upstream.write(o.head);
   if (o.rest.length > 0) client.unshift(o.rest);

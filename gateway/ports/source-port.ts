@@ -70,6 +70,7 @@ async function handleSource(ctx: GatewayContext, socket: Socket, proto: 'http' |
     framing: framing.framing,
     upstream: ctx.upstream,
     connectTimeoutMs: ctx.limits.headerTimeoutMs,
+    ...(ctx.hold ? { hold: ctx.hold, label: `${head.method} ${target} from ${ip}` } : {}),
     onStatus: (status) => settleCredentials(ctx, gate, status),
     onUnreachable: (code, message) => {
       ctx.events.emit('upstream-error', { role: 'source', ip, message });

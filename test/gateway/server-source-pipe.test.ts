@@ -69,7 +69,7 @@ test('a source that disconnects closes its upstream connection', async (t) => {
   t.is(upstream.connections.length, 1);
 });
 
-test('an upstream that drops the source (killsource, takeover) disconnects it', async (t) => {
+test('an upstream that drops the source saying why (killsource, takeover) disconnects it', async (t) => {
   const upstream = await lenientUpstream(t, (c) => void c.until(headEnd).then(() => c.socket.write('HTTP/1.0 200 OK\r\n\r\n')));
   const { gw } = await testGateway(t, upstream.port);
   const client = await connectTls(gw.ports().source);
@@ -82,9 +82,10 @@ test('an upstream that drops the source (killsource, takeover) disconnects it', 
   t.teardown(() => clearInterval(timer));
   const conn = await upstream.next();
   await conn.until((d) => d.length > 8192);
-  conn.socket.destroy();
+  // What the relay core writes when it ends a source on purpose (contracts/source-end.ts).
+  conn.socket.end('icegate-source-end: killed\r\n');
   await closed;
-  t.is(answer, 'HTTP/1.0 200 OK\r\n\r\n');
+  t.is(answer, 'HTTP/1.0 200 OK\r\n\r\nicegate-source-end: killed\r\n');
   t.true(client.destroyed);
 });
 
