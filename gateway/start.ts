@@ -143,8 +143,9 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     credentials,
     ...(credentials ? { pullHeaders: [[EDGE_PULL_HEADER, gatewayId]] as const } : {}),
     upstream: ctx.upstream.origin,
-    config: edgeRelayConfig(o.config.relay),
+    config: edgeRelayConfig(o.config.relay, g.hold.players),
     log: (level, message) => events.emit('edge', { level, message }),
+    holdStats,
   });
   const reporter = credentials
     ? new EdgeReporter({

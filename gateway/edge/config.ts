@@ -1,7 +1,7 @@
 // The edge's fan-out settings, as a relay config made by the relay's own schema (so defaults and
 // bounds are the relay's). The gateway serves the relay's listeners, so what a listener sees of a
-// mount (burst, queue, ICY interval, limits, grace while the source restarts) comes from
-// gateway.yaml's relay section; what only concerns sources or fallbacks stays with the upstream.
+// mount (burst, queue, ICY interval, limits) comes from gateway.yaml's relay section, the grace
+// while the pull reconnects from gateway.hold.players; what only concerns sources or fallbacks stays with the upstream.
 import { relaySchema, type RelayConfig } from '../../config/schema.ts';
 
 /**
@@ -10,7 +10,11 @@ import { relaySchema, type RelayConfig } from '../../config/schema.ts';
  */
 export const EDGE_MAX_MOUNTS = 1000;
 
-export function edgeRelayConfig(relay: RelayConfig): RelayConfig {
+/**
+ * `holdPlayers`: gateway.hold.players, the edge mounts' grace period (players held while a pull
+ * reconnects); default the relay's sourceGrace.
+ */
+export function edgeRelayConfig(relay: RelayConfig, holdPlayers: number = relay.limits.sourceGrace): RelayConfig {
   const l = relay.limits;
   const mounts = Object.fromEntries(
     Object.entries(relay.mounts).map(([name, m]) => [
@@ -33,7 +37,7 @@ export function edgeRelayConfig(relay: RelayConfig): RelayConfig {
       burstSize: l.burstSize,
       headerTimeout: l.headerTimeout,
       sourceTimeout: l.sourceTimeout,
-      sourceGrace: l.sourceGrace,
+      sourceGrace: holdPlayers,
     },
     mounts,
   });

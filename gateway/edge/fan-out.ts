@@ -21,6 +21,8 @@ import { hangUp } from '../../stream/hang-up.ts';
 import { renderError } from '../../stream/responses.ts';
 import type { EdgeAdmission } from '../../contracts/edge.ts';
 import { renderDeny } from '../ports/respond.ts';
+import type { HoldStats } from '../hold/stats.ts';
+import { watchPlayerHolds } from './player-hold.ts';
 
 export interface EdgeOptions {
   /** The upstream's origin, "http://host:port"; a mount is pulled from `<upstream><mount>`. */
@@ -37,9 +39,20 @@ export interface EdgeOptions {
   /** How long a pull stays connected after its mount's last listener left. Default 5 s. */
   lingerMs?: number;
   connectTimeoutMs?: number;
+  /** Default EDGE_BACKOFF. */
   backoff?: BackoffPolicy;
   log?: RelayLog;
+  /** Where player holds are counted (gateway/hold/stats.ts). */
+  holdStats?: HoldStats;
 }
+
+/**
+ * A pull that broke is usually a relay restarting, with players held (player-hold.ts) hearing
+ * silence until it is back: try again after 200 ms, then every 500 ms at most (the relay answers
+ * 404 until the held source is back on it), with jitter so many gateways do not knock in lockstep.
+ * A pull runs only while its mount has players, so a missing mount is not polled for ever.
+ */
+export const EDGE_BACKOFF: BackoffPolicy = { initialMs: 200, maxMs: 500, stableMs: 60_000, jitter: 0.25 };
 
 export interface EdgeMountStats {
   mount: MountStats;
@@ -78,6 +91,7 @@ export class Edge {
     const clock = o.clock ?? systemClock;
     this.registry = new MountRegistry(o.config, clock);
     this.#ctx = { config: o.config, registry: this.registry, clock, events: new EventEmitter<RelayEvents>() };
+    if (o.holdStats) watchPlayerHolds(this.registry, o.holdStats, () => clock.now(), (level, message) => o.log?.(level, message));
   }
 
   /**
@@ -186,7 +200,7 @@ export class Edge {
       idleTimeoutMs: this.registry.settingsFor(name).sourceTimeout * 1000,
       log: (level, message) => o.log?.(level, `${name}: ${message}`),
       ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
-      ...(o.backoff ? { backoff: o.backoff } : {}),
+      backoff: o.backoff ?? EDGE_BACKOFF,
     });
     const session = { pull } as Session;
     // on-demand's linger stops the pull through here, which also forgets the session.

@@ -3,10 +3,11 @@
 import { nextBackoff, type BackoffPolicy } from '../../stream/pull/backoff.ts';
 
 /**
- * Reconnecting to a restarting relay: the first try after 100 ms, then doubling up to 1 s. A
- * relay comes back within about a second; many sources must not knock in lockstep (jitter).
+ * Reconnecting to a restarting relay: the first try after 100 ms, then every 250 ms at most. A
+ * relay comes back within about a second and every quarter second of waiting is silence; a try is
+ * one loopback connection, and jitter keeps many sources from knocking in lockstep.
  */
-export const HOLD_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 1000, stableMs: 60_000, jitter: 0.25 };
+export const HOLD_BACKOFF: BackoffPolicy = { initialMs: 100, maxMs: 250, stableMs: 60_000, jitter: 0.25 };
 
 export interface LostInput {
   /** The first upstream answered the source with a final 200 (the source was streaming). */

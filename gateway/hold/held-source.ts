@@ -16,6 +16,9 @@ import { readSourceEndNotice } from '../../contracts/source-end.ts';
 import { HoldBuffer, type HeldChunk } from './buffer.ts';
 import { holdBufferBytes, nextRetry, onReconnectAnswer, onUpstreamLost } from './decide.ts';
 import type { HoldStats } from './stats.ts';
+import { nextSerialMask, reserial } from './ogg-serial.ts';
+
+const OGG_CODECS: ReadonlySet<string> = new Set(['ogg', 'opus', 'vorbis']);
 
 /** How long a client may keep its half open after the source ended. */
 const LINGER_MS = 5000;
@@ -80,6 +83,8 @@ export function runHeldSource(o: HeldSourceOptions): void {
   let paused = false;
   /** Since the first break the framer's output goes upstream instead of the bytes as they came. */
   let framed = false;
+  /** Ogg: each resume is a new link with new serial numbers (ogg-serial.ts); 0 before the first. */
+  let serialMask = 0;
   const startedAt = Date.now();
   let bytesIn = 0;
   let heldAt = 0;
@@ -92,11 +97,12 @@ export function runHeldSource(o: HeldSourceOptions): void {
 
   const write = (c: HeldChunk): void => {
     const sock = up!;
+    const ogg = serialMask !== 0 && OGG_CODECS.has(framer.codec);
     if (c.headers && c.headers !== sentHeaders) {
       sentHeaders = c.headers;
-      sock.write(c.headers);
+      sock.write(ogg ? reserial(c.headers, serialMask) : c.headers);
     }
-    send(sock, c.data);
+    send(sock, ogg ? reserial(c.data, serialMask) : c.data);
   };
 
   const send = (sock: Socket, data: Buffer): void => {
@@ -237,6 +243,7 @@ export function runHeldSource(o: HeldSourceOptions): void {
     resumedAt = Date.now();
     hold.log('info', `source ${o.label} resumed on the relay after ${(heldMs / 1000).toFixed(1)} s; ${chunks.reduce((n, c) => n + c.data.length, 0)} bytes of held audio sent, ${buffer.dropped} dropped`);
     sentHeaders = null;
+    serialMask = nextSerialMask(serialMask);
     for (const c of chunks) write(c);
   };
 
