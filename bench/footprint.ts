@@ -78,7 +78,8 @@ async function answers(port: number, gone: () => boolean): Promise<void> {
   for (;;) {
     if (gone()) throw new Error('exited before serving');
     const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => s.end('GET /status-json.xsl HTTP/1.0\r\n\r\n'));
+      // write, not end: a half-closed request is a client gone away to the gateway.
+      const s = net.connect(port, '127.0.0.1', () => s.write('GET /status-json.xsl HTTP/1.0\r\n\r\n'));
       s.once('data', () => {
         s.destroy();
         resolve(true);
@@ -87,7 +88,7 @@ async function answers(port: number, gone: () => boolean): Promise<void> {
       s.on('close', () => resolve(false));
     });
     if (ok) return;
-    await sleep(10);
+    await sleep(50);
   }
 }
 

@@ -113,7 +113,9 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
   });
 
   const host = o.hostMetrics === false ? null : new HostMetrics(config.stateDir, changed);
-  const poller = new Poller({ components, clock, pollMs: o.pollIntervalMs ?? 1000, historyMs: (o.historyIntervalSeconds ?? 5) * 1000, changed });
+  const historyMs = (o.historyIntervalSeconds ?? 5) * 1000;
+  // Unwatched, the children are asked once per history sample only (a configured poll interval keeps its pace).
+  const poller = new Poller({ components, clock, pollMs: o.pollIntervalMs ?? 1000, historyMs, idleMs: o.pollIntervalMs === undefined ? historyMs : undefined, changed });
   const snapshots = new Snapshots({ clock, config: () => config, configPath, startedAt, components, poller, host: () => host?.view ?? null, audit: () => audit.entries });
 
   let stopping: Promise<void> | null = null;
@@ -146,8 +148,15 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
         subscribers.add(listener);
         return () => subscribers.delete(listener);
       },
-      // Host metrics are sampled only while a dashboard watches the event stream.
-      watch: () => host?.watch() ?? (() => {}),
+      // Host metrics, and polls at pollMs, only while a dashboard watches the event stream.
+      watch: () => {
+        const releaseHost = host?.watch();
+        const releasePoll = poller.watch();
+        return () => {
+          releaseHost?.();
+          releasePoll();
+        };
+      },
       readOnly: () => config.supervisor.readOnly,
       reload: async () => (await reloader.reload()).message,
       stop: () => void stop(),

@@ -14,6 +14,8 @@ export interface PollerOptions {
   clock: Clock;
   pollMs: number;
   historyMs: number;
+  /** Between polls while nobody watches (see watch()); default pollMs. */
+  idleMs?: number;
   /** Called after every poll. */
   changed(): void;
 }
@@ -27,8 +29,25 @@ export class Poller {
   #lastHistory = Number.NEGATIVE_INFINITY;
   #timer: Timer | null = null;
   #stopped = false;
+  #watchers = 0;
 
   constructor(readonly o: PollerOptions) {}
+
+  /** A dashboard watches: poll every pollMs (at once, if waiting) until the returned release. */
+  watch(): () => void {
+    this.#watchers += 1;
+    if (this.#watchers === 1 && this.#timer !== null) {
+      this.#timer.cancel();
+      this.#timer = null;
+      void this.poll().finally(() => this.#schedule());
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#watchers -= 1;
+    };
+  }
 
   start(): void {
     this.#schedule();
@@ -42,7 +61,8 @@ export class Poller {
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = this.o.clock.after(this.o.pollMs, () => void this.poll().finally(() => this.#schedule()));
+    const ms = this.#watchers > 0 ? this.o.pollMs : (this.o.idleMs ?? this.o.pollMs);
+    this.#timer = this.o.clock.after(ms, () => void this.poll().finally(() => this.#schedule()));
   }
 
   async poll(): Promise<void> {
