@@ -46,8 +46,9 @@ export async function runGateway(o: RunGatewayOptions): Promise<void> {
 
 /** Relative certificate paths mean: next to the config file, like stateDir. */
 export function withTlsPaths(config: Config, baseDir: string): Config {
-  const { cert, key } = config.gateway.tls;
-  const tls = { cert: cert === null ? null : resolve(baseDir, cert), key: key === null ? null : resolve(baseDir, key) };
+  const { cert, key, acme } = config.gateway.tls;
+  const at = (p: string | null): string | null => (p === null ? null : resolve(baseDir, p));
+  const tls = { cert: at(cert), key: at(key), acme: { ...acme, directoryCa: at(acme.directoryCa) } };
   return { ...config, gateway: { ...config.gateway, tls } };
 }
 

@@ -29,6 +29,9 @@ import { headLimits, LiveSettings } from './live-settings.ts';
 import { createListenerServer, createListenerTlsServer } from './ports/listener-port.ts';
 import { createPlainSourceServer, createSourceServer } from './ports/source-port.ts';
 import { TlsContext } from './tls/context.ts';
+import type { AcmeManager } from './acme/manager.ts';
+import type { Clock } from '../stream/clock.ts';
+import { setUpAcme } from './acme/setup.ts';
 import { ensureAdminCa, ensureServerCertificate } from './tls/files.ts';
 
 export interface GatewayPorts {
@@ -57,12 +60,16 @@ export interface StartGatewayOptions {
   secrets?: ResolvedSecrets;
   /** Timing of the channel that reports the edge's listeners (tests shorten it). */
   channel?: Pick<EdgeReporterOptions, 'intervalMs' | 'flushDelayMs' | 'backoff'>;
+  /** The clock of ACME's renewals and retries (tests move it). */
+  acmeClock?: Clock;
 }
 
 export interface RunningGateway {
   ports(): GatewayPorts;
   readonly events: EventEmitter<GatewayEvents>;
   readonly tls: TlsContext;
+  /** Certificates by ACME; null when gateway.tls.acme names no domain. */
+  readonly acme: AcmeManager | null;
   /** The mounts the gateway pulls and the listeners it serves itself. */
   readonly edge: { stats(): EdgeStats };
   /** Sources and players held across relay restarts (gateway.hold): now, in total, time, bytes dropped. */
@@ -188,7 +195,9 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     deadlines.watch(server, role);
   }
   const bound = new Map<keyof GatewayPorts, Bound>();
+  let acme: AcmeManager | null = null;
   const closeAll = async (): Promise<void> => {
+    acme?.close();
     reporter?.close();
     edge.close();
     tls.close();
@@ -199,6 +208,9 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     await Promise.all([...bound.values()].map((b) => b.close()));
   };
   try {
+    // gateway.tls.acme: the validator's doors go in after every other connection hook (gateway/acme/).
+    const say = (level: 'info' | 'error') => (message: string) => void events.emit('acme', { level, message });
+    acme = await setUpAcme({ acme: g.tls.acme, stateDir, tls, listenerPlain, listenerTls, log: { info: say('info'), error: say('error') }, ...(o.acmeClock ? { clock: o.acmeClock } : {}) });
     for (const [name, server, port, host] of plan) {
       if (port === null) continue;
       bound.set(name, await bind(server, port, host, (err) => events.emit('server-error', { server: name, message: err.message })));
@@ -208,11 +220,14 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     throw err;
   }
   tls.watch();
+  // A stored certificate still good is served before the start returns; ordering goes on in the background.
+  await acme?.start();
   listenerAuth.watch();
   security.start();
   reporter?.start();
   const portOf = (name: keyof GatewayPorts): number => bound.get(name)!.port();
   return {
+    acme,
     ports: () => ({
       listener: portOf('listener'),
       listenerTls: portOf('listenerTls'),

@@ -1,6 +1,6 @@
 // The one spelling of a request target that policies judge and upstream receives. Icecast decodes
 // the URI once before routing, so /%61dmin/stats *is* its admin interface while a prefix match on
-// the raw target says it is not (research gateway.md §0.3, §2.2). The gateway therefore decodes
+// the raw target says it is not (docs/gateway-security.md#path-canonicalisation). The gateway therefore decodes
 // exactly once (relay/request-path.ts), refuses whatever two parsers could read differently, and
 // forwards the re-encoded canonical path, never the raw one: /%2561dmin/stats reaches upstream as
 // /%2561dmin/stats, which it decodes to the harmless /%61dmin/stats.
@@ -28,7 +28,7 @@ export function canonicalTarget(method: string, target: string): CanonicalTarget
     return method === 'OPTIONS' ? { kind: 'ok', path: '*', query: new URLSearchParams(), forward: '*' } : bad('the "*" target is only valid with OPTIONS');
   }
   // Origin-form only (RFC 9112 §3.2.1): absolute-form names a host of the client's choosing, and
-  // WHATWG URL parses "//admin/stats" as host "admin" (research gateway.md §2.2).
+  // WHATWG URL parses "//admin/stats" as host "admin" (docs/gateway-security.md#path-canonicalisation).
   if (!target.startsWith('/')) return bad('the target is not in origin-form (absolute-form and authority-form are refused)');
   if (target.includes('#')) return bad('the target contains a fragment ("#")');
   const q = target.indexOf('?');

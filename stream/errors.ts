@@ -1,5 +1,5 @@
 // The relay's error catalogue: one stable code per refusal, with Icecast 2.4.4's status and body
-// text (research icecast.md §1.6, §2.6, §3.1, Appendix A). Tools such as sdrtrunk match these
+// text (docs/icecast-compatibility.md#error-replies). Tools such as sdrtrunk match these
 // strings, so the Icecast messages are copied byte for byte, lower-case quirks included.
 // responses.ts turns an entry into bytes.
 
@@ -8,7 +8,7 @@ export interface RelayErrorEntry {
   /** Body text. 'plain' bodies are sent as is; 'html' ones inside Icecast's error page. */
   readonly message: string;
   readonly body: 'plain' | 'html';
-  /** 401s carry a Basic challenge; the source one also advertises PUT (research §1.7). */
+  /** 401s carry a Basic challenge; the source one also advertises PUT (docs/icecast-compatibility.md#source-clients). */
   readonly challenge?: 'basic' | 'source';
   /** Set on the relay's own errors, which may carry a detail: body = message + separator + detail. */
   readonly detailSeparator?: string;
@@ -19,18 +19,18 @@ export interface RelayErrorEntry {
 const AUTH_BODY = 'You need to authenticate\r\n';
 
 export const RELAY_ERRORS = {
-  // Source side (research §1.3, §1.6).
+  // Source side (docs/icecast-compatibility.md#source-authentication-and-check-order).
   RELAY_SOURCE_AUTH: { status: 401, message: AUTH_BODY, body: 'plain', challenge: 'source', when: 'A source sent no or wrong credentials (libshout first asks without any).' },
   RELAY_MOUNT_IN_USE: { status: 403, message: 'Mountpoint in use', body: 'plain', when: 'The mount already has a live source.' },
   RELAY_TOO_MANY_SOURCES: { status: 403, message: 'too many sources connected', body: 'plain', when: 'The source limit is reached.' },
   RELAY_NO_CONTENT_TYPE: { status: 403, message: 'No Content-type given', body: 'plain', when: 'A PUT source sent no Content-Type.' },
   RELAY_MOUNT_RESERVED: { status: 403, message: 'Mountpoint name is reserved', body: 'plain', when: 'A source tried a path the relay serves itself (/admin, /api, *.xsl, playlists, /metrics, /hls).' },
-  // Listener side (research §2.6).
+  // Listener side (docs/icecast-compatibility.md#error-replies).
   RELAY_NOT_FOUND: { status: 404, message: 'The file you requested could not be found', body: 'html', when: 'No live mount, fallback or file matches the path.' },
   RELAY_MAX_LISTENERS: { status: 403, message: 'max listeners reached', body: 'plain', when: 'The mount is at maxListeners and has no fallbackWhenFull.' },
   RELAY_CONNECTION_LIMIT: { status: 403, message: 'Icecast connection limit reached', body: 'plain', when: 'The server-wide client limit is reached.' },
   RELAY_UNKNOWN_REQUEST: { status: 400, message: 'unknown request', body: 'html', when: 'A method the relay does not serve (e.g. POST).' },
-  // Admin (research §3.1, §3.2, §1.9).
+  // Admin (docs/icecast-compatibility.md#admin-authentication and #title-updates).
   RELAY_ADMIN_AUTH: { status: 401, message: AUTH_BODY, body: 'plain', challenge: 'basic', when: 'An admin request without valid admin (or mount source) credentials.' },
   RELAY_UNRECOGNISED_COMMAND: { status: 400, message: 'Unrecognised command', body: 'html', when: 'An unknown /admin/ command.' },
   RELAY_MOUNT_REQUEST_UNKNOWN: { status: 400, message: 'Mount request unknown', body: 'html', when: 'A general admin command was sent with a mount parameter.' },

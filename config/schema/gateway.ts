@@ -2,6 +2,25 @@
 import { z } from 'zod';
 import { host, mountName, port, seconds } from './primitives.ts';
 
+/** A DNS name a public CA can issue for: letters, digits and hyphens in dot-separated labels. */
+const dnsName = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i, 'must be a DNS name such as radio.example.org (no IP address, no wildcard)');
+
+export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
+
+/** gateway.tls.acme: the domains to get a trusted certificate for; none = off. */
+export const acmeSchema = z
+  .object({
+    domains: z.array(dnsName).max(100).default([]),
+    email: z.string().email('must be an e-mail address').nullable().default(null),
+    directory: z.string().url().refine((u) => u.startsWith('https://'), 'must be an https:// URL').default(LETS_ENCRYPT),
+    challenges: z.array(z.enum(['http-01', 'tls-alpn-01'])).min(1).default(['http-01', 'tls-alpn-01']),
+    directoryCa: z.string().min(1).nullable().default(null),
+  })
+  .strict();
+
 /** How listeners of one mount are let in (gateway.mounts). */
 export const listenerAuthSchema = z
   .object({
@@ -98,9 +117,12 @@ export const gatewaySchema = z
       .object({
         cert: z.string().min(1).nullable().default(null),
         key: z.string().min(1).nullable().default(null),
+        /** Certificates from an ACME CA (Let's Encrypt), obtained and renewed by the gateway (docs/acme.md). */
+        acme: acmeSchema.prefault({}),
       })
       .strict()
       .refine((t) => (t.cert === null) === (t.key === null), { message: 'set both cert and key, or neither', path: ['key'] })
+      .refine((t) => t.acme.domains.length === 0 || t.cert === null, { message: 'set either cert and key or acme.domains, not both', path: ['acme', 'domains'] })
       .prefault({}),
     limits: z
       .object({
@@ -169,3 +191,4 @@ export const gatewaySchema = z
       if (m.auth === 'token') ctx.addIssue({ code: 'custom', message: 'auth: token needs a key in gateway.tokens.keys', path: ['mounts', name, 'auth'] });
     }
   });
+

@@ -1,8 +1,8 @@
 // Certificates for `icegate cert`: a self-signed server certificate for first start, a private CA
 // for the admin port, and admin client certificates issued by it. Keys come from Node's crypto
-// (native and fast; forge's pure-JS RSA keygen blocks for seconds, research gateway.md §6.1);
+// (native and fast; forge's pure-JS RSA keygen blocks for seconds, docs/gateway-security.md#certificate-generation);
 // node-forge only assembles and signs the X.509 structures. Every signature is SHA-256: forge
-// defaults to SHA-1, which OpenSSL 3 rejects (ERR_SSL_CA_MD_TOO_WEAK, research gateway.md §0.9).
+// defaults to SHA-1, which OpenSSL 3 rejects (ERR_SSL_CA_MD_TOO_WEAK, digitalbazaar/forge#515).
 // forge cannot sign with EC keys, so all keys are RSA-2048 (Mozilla intermediate's minimum).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -32,7 +32,7 @@ export interface CaOptions {
 export interface ClientCertOptions {
   /** Names the operator in the audit log, e.g. "alice@laptop". */
   readonly commonName: string;
-  /** Default 90: short-lived, so a lost laptop stops working by itself (research gateway.md §9.7). */
+  /** Default 90: short-lived, so a lost laptop stops working by itself (docs/gateway-security.md#certificate-generation). */
   readonly days?: number;
   readonly now?: Date;
 }

@@ -31,12 +31,15 @@ export class TlsContext extends EventEmitter<{ reload: [TlsReloadEvent] }> {
   #caPem: string | null;
   #timer: NodeJS.Timeout | null = null;
 
+  #files: TlsFiles;
+
   private constructor(
-    readonly files: TlsFiles,
+    files: TlsFiles,
     pair: KeyAndCert,
     caPem: string | null,
   ) {
     super();
+    this.#files = files;
     this.#pair = pair;
     this.#caPem = caPem;
   }
@@ -66,6 +69,26 @@ export class TlsContext extends EventEmitter<{ reload: [TlsReloadEvent] }> {
     this.#servers.set(server, withCa);
   }
 
+  get files(): TlsFiles {
+    return this.#files;
+  }
+
+  /**
+   * Serves another certificate and key from now on (ACME's, gateway/acme/), through the same
+   * checks and the same setSecureContext as a reload; a refused pair leaves everything as it was.
+   */
+  async serveFiles(server: PemPaths): Promise<TlsReloadEvent> {
+    const previous = this.#files;
+    this.#files = { ...previous, server };
+    const event = await this.reload();
+    if (!event.ok) this.#files = previous;
+    else if (this.#watchers.length > 0) {
+      for (const w of this.#watchers.splice(0)) w.close();
+      this.watch();
+    }
+    return event;
+  }
+
   /** Starts following the files. The watchers never keep the process alive. */
   watch(): void {
     const paths = [this.files.server.cert, this.files.server.key, ...(this.files.adminCa === null ? [] : [this.files.adminCa])];
@@ -85,7 +108,7 @@ export class TlsContext extends EventEmitter<{ reload: [TlsReloadEvent] }> {
   async reload(): Promise<TlsReloadEvent> {
     let event: TlsReloadEvent;
     try {
-      const { pair, caPem } = await load(this.files);
+      const { pair, caPem } = await load(this.#files);
       const candidates = [...this.#servers].map(([server, withCa]) => [server, secureOptions(pair, withCa ? caPem : null)] as const);
       // Built once up front: an option OpenSSL rejects fails here, before any server changed.
       for (const [, options] of candidates) tls.createSecureContext(options);

@@ -1,4 +1,4 @@
-// Title updates (/admin/metadata, /admin.cgi), the pure parts (research icecast.md §1.9).
+// Title updates (/admin/metadata, /admin.cgi), the pure parts (docs/icecast-compatibility.md#title-updates).
 // Titles are read from the raw query bytes, because a title sent with `charset=ISO-8859-1` is
 // not UTF-8 and would be destroyed by a UTF-8 query parser. Without charset= the bytes are UTF-8
 // (Icecast-KH's default; 2.4.4's Latin-1 default is what garbles its status-json). Control
@@ -70,7 +70,7 @@ export type TitleUpdate = { kind: 'ok'; title: string; artist: string } | { kind
 
 /**
  * `song=` sets the whole title; otherwise `artist=` and `title=` are both needed, and players
- * show them as "artist - title" (research §1.9).
+ * show them as "artist - title" (docs/icecast-compatibility.md#title-updates).
  */
 export function titleUpdate(rawQuery: string): TitleUpdate {
   const charsetBytes = rawQueryParam(rawQuery, 'charset');

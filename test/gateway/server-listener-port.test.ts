@@ -1,6 +1,6 @@
 // Nothing a listener port refuses may reach the upstream. A real relay core sits behind a TCP
 // proxy that counts connections; every spelling of a push method or of the admin interface
-// (research gateway.md §8.1) must be answered by the gateway with the catalogue's code while
+// (docs/gateway-security.md#request-smuggling) must be answered by the gateway with the catalogue's code while
 // the count stays where it was. Positive controls prove the counter sees what is forwarded.
 import test from 'ava';
 import type { RunningRelay } from '../../relay/start.ts';
@@ -37,7 +37,7 @@ const refused = test.macro({
 
 const get = (target: string, method = 'GET', version = 'HTTP/1.1'): string => `${method} ${target} ${version}\r\nHost: radio.example\r\n\r\n`;
 
-// Push methods in every spelling (Icecast matches them case-insensitively, §2.1).
+// Push methods in every spelling (Icecast matches them case-insensitively, docs/gateway-security.md#method-spellings).
 test.serial(refused, get('/live.mp3', 'PUT'), 405, 'GW_METHOD_NOT_ALLOWED');
 test.serial(refused, get('/live.mp3', 'SOURCE'), 405, 'GW_METHOD_NOT_ALLOWED');
 test.serial(refused, get('/live.mp3', 'SOURCE', 'ICE/1.0'), 405, 'GW_METHOD_NOT_ALLOWED');
@@ -49,7 +49,7 @@ test.serial(refused, get('/live.mp3', 'TRACE'), 405, 'GW_METHOD_NOT_ALLOWED');
 test.serial(refused, get('/admin/metadata?mount=/live.mp3', 'POST'), 405, 'GW_METHOD_NOT_ALLOWED');
 test.serial(refused, get('127.0.0.1:8100', 'CONNECT'), 405, 'GW_METHOD_NOT_ALLOWED');
 test.serial('PUT over TLS', refused, get('/live.mp3', 'PUT'), 405, 'GW_METHOD_NOT_ALLOWED', true);
-// The admin interface in every spelling Icecast or a lenient parser might route to it (§2.2).
+// The admin interface in every spelling Icecast or a lenient parser might route to it (docs/gateway-security.md#path-canonicalisation).
 test.serial(refused, get('/admin/stats'), 403, 'GW_WRONG_PORT');
 test.serial(refused, get('/admin/killsource?mount=/live.mp3'), 403, 'GW_WRONG_PORT');
 test.serial(refused, get('/ADMIN/stats'), 403, 'GW_WRONG_PORT');
@@ -75,7 +75,7 @@ test.serial(refused, get('/.%2e/admin/stats'), 400, 'GW_BAD_TARGET');
 test.serial(refused, get('/admin%00/stats'), 400, 'GW_BAD_TARGET');
 test.serial(refused, get('http://127.0.0.1:8100/admin/stats'), 400, 'GW_BAD_TARGET');
 test.serial(refused, get('*', 'OPTIONS'), 400, 'GW_BAD_TARGET');
-// Framing a proxy and its upstream could read differently (§8.1).
+// Framing a proxy and its upstream could read differently (docs/gateway-security.md#request-smuggling).
 test.serial('a GET with a body', refused, 'GET /live.mp3 HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nGET /', 400, 'GW_UNEXPECTED_BODY');
 test.serial(
   'a chunked OPTIONS hiding a second request (the deleteLength CL.TE desync)',
