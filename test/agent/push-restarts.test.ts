@@ -74,12 +74,15 @@ test.serial('kill -9 of the gateway, then of the relay: push stays up and the mo
   await push.until((s) => s.state === 'live', 30_000, 'live');
   for (const name of ['gateway', 'relay']) {
     const before = comp(name);
-    const lost = push.until((s) => s.state !== 'live', 20_000, `connection lost after killing the ${name}`);
+    // The gateway holds the encoder's connection: a dead gateway is noticed and reconnected to,
+    // a restarting relay behind it is not noticed at all (gateway/hold/).
+    const reconnectsBefore = push.statuses.at(-1)?.reconnects ?? 0;
+    const lost = name === 'gateway' ? push.until((s) => s.state !== 'live', 20_000, `connection lost after killing the ${name}`) : null;
     process.kill(before.pid!, 'SIGKILL');
     await lost;
     await until(() => comp(name).state === 'running' && comp(name).pid !== before.pid, 20_000, `${name} back`);
     const back = await push.until((s) => s.state === 'live', 30_000, `live again after the ${name}`);
-    t.true(back.reconnects >= 1);
+    if (name === 'gateway') t.true(back.reconnects > reconnectsBefore);
     t.is(push.child.exitCode, null, 'the push process is still running');
     const capture = await tlsListen(ports.listenerTls, '/live.mp3', 16_000);
     t.is(capture.status, 200);
