@@ -137,9 +137,20 @@ export interface BanView {
 
 export interface CertificateView {
   subject: string;
+  issuer: string;
   notAfter: string;
   daysLeft: number;
   selfSigned: boolean;
+  /** gateway.tls.acme at work; null when it names no domain. */
+  acme: AcmeView | null;
+}
+
+export interface AcmeView {
+  state: 'starting' | 'ordering' | 'valid' | 'failing';
+  /** When the next order (renewal or retry) is due, ISO 8601; null while ordering. */
+  nextRenewal: string | null;
+  /** The last failure, with domain, challenge and the CA's error; null after a success. */
+  lastError: string | null;
 }
 
 export interface SecurityView {

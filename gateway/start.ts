@@ -126,7 +126,13 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     showListenerIp: ipDisplay(g.privacy.anonymizeIps),
     hold: sourceHoldContext(g.hold, holdStats, (level, message) => events.emit('hold', { level, message })),
   };
+  let acme: AcmeManager | null = null;
   const security = new GatewaySecurity({
+    acme: () => {
+      const a = acme?.status;
+      if (!a) return null;
+      return { state: a.state, nextRenewal: a.nextAttemptAt === null ? null : new Date(a.nextAttemptAt).toISOString(), lastError: a.lastError };
+    },
     events,
     clock,
     limiter,
@@ -195,7 +201,6 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     deadlines.watch(server, role);
   }
   const bound = new Map<keyof GatewayPorts, Bound>();
-  let acme: AcmeManager | null = null;
   const closeAll = async (): Promise<void> => {
     acme?.close();
     reporter?.close();

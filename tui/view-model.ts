@@ -150,7 +150,8 @@ export function healthTable(snapshot: StateSnapshot | null, width: number): Tabl
   const cert = snapshot?.security.certificate ?? null;
   if (cert !== null) {
     const days = cert.daysLeft < 0 ? `expired ${-cert.daysLeft} days ago` : `expires in ${cert.daysLeft} days`;
-    const text = `certificate ${sanitise(cert.subject, 60)}: ${days} (${cert.notAfter.slice(0, 10)})${cert.selfSigned ? ', self-signed' : ''}`;
+    const acme = cert.acme === null || cert.acme === undefined ? '' : `, ACME ${cert.acme.state}${cert.acme.nextRenewal ? `, next ${cert.acme.nextRenewal.slice(0, 10)}` : ''}${cert.acme.lastError ? `: ${sanitise(cert.acme.lastError, 80)}` : ''}`;
+    const text = `certificate ${sanitise(cert.subject, 60)}: ${days} (${cert.notAfter.slice(0, 10)})${cert.selfSigned ? ', self-signed' : `, by ${sanitise(cert.issuer ?? '', 40)}`}${acme}`;
     rows.push({ key: 'certificate', text: truncate(text, width), tone: cert.daysLeft < 0 ? 'bad' : cert.daysLeft <= 14 ? 'warn' : 'plain' });
   }
   return { header: headerLine(columns), rows };

@@ -9,7 +9,7 @@ import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import type { Redis } from 'ioredis';
 import type { PortRole } from '../../policies/types.ts';
-import type { BanView, CertificateView, GatewaySecurityApi, SecurityView } from '../../contracts/control-api.ts';
+import type { BanView, AcmeView, CertificateView, GatewaySecurityApi, SecurityView } from '../../contracts/control-api.ts';
 import { OperatorBans, type Ban } from './bans.ts';
 import { certificateInfo, daysUntilExpiry } from '../tls/cert-info.ts';
 import type { NowClock } from './connection-limits.ts';
@@ -37,6 +37,8 @@ export interface GatewaySecurityOptions {
   connectionsPerAddress?(): number | null;
   /** The server certificate in service (PEM), read on every view so a renewal shows at once. */
   certificatePem(): string | null;
+  /** ACME's state, when gateway.tls.acme is on. */
+  acme?: () => AcmeView | null;
 }
 
 interface Block {
@@ -174,9 +176,11 @@ export class GatewaySecurity implements GatewaySecurityApi {
       const { info } = this.#cert;
       return {
         subject: info.subject.replace(/\n/g, ', '),
+        issuer: info.issuer.replace(/\n/g, ', '),
         notAfter: info.notAfter.toISOString(),
         daysLeft: daysUntilExpiry(pem, new Date(now)),
         selfSigned: info.subject === info.issuer,
+        acme: this.#o.acme?.() ?? null,
       };
     } catch {
       return null;

@@ -66,7 +66,7 @@ export function snapshot(partial: Partial<StateSnapshot> = {}): StateSnapshot {
       counts: { 'blocked-method': 3, 'admin-path': 1, 'bad-credentials': 12, 'rate-limited': 2, banned: 0, 'bad-request': 0, other: 0 },
       recent: [{ at: '2026-03-01T11:59:00.000Z', role: 'source', ip: '203.0.113.9', reason: 'bad-credentials', code: 'GW_AUTH_FAILED', detail: 'wrong password' }],
       bans: [{ ip: '203.0.113.7', until: '2026-03-01T12:30:00.000Z', reason: 'rate-limited' }],
-      certificate: { subject: 'CN=radio.example', notAfter: '2026-05-30T00:00:00.000Z', daysLeft: 89, selfSigned: true },
+      certificate: { subject: 'CN=radio.example', issuer: 'CN=radio.example', acme: null, notAfter: '2026-05-30T00:00:00.000Z', daysLeft: 89, selfSigned: true },
     },
     audit: [],
     ...partial,

@@ -112,6 +112,19 @@ for (const [daysLeft, words, tone] of certificates) {
   });
 }
 
+const acmeRows: readonly (readonly [string, Record<string, unknown>, string])[] = [
+  ['valid', { selfSigned: false, issuer: 'CN=Pebble Intermediate CA', acme: { state: 'valid', nextRenewal: '2027-02-01T00:00:00.000Z', lastError: null } }, ', by CN=Pebble Intermediate CA, ACME valid, next 2027-02-01'],
+  ['failing', { acme: { state: 'failing', nextRenewal: '2026-03-01T12:05:00.000Z', lastError: 'order for radio.test (challenge http-01) failed: timeout' } }, 'ACME failing, next 2026-03-01: order for radio.test (challenge http-01) failed: timeout'],
+  ['ordering', { acme: { state: 'ordering', nextRenewal: null, lastError: null } }, ', self-signed, ACME ordering'],
+];
+for (const [name, cert, words] of acmeRows) {
+  test(`health: the certificate row shows ACME ${name}`, (t) => {
+    const s = snapshot();
+    const row = healthTable({ ...s, security: { ...s.security, certificate: { ...s.security.certificate!, ...cert } } }, 240).rows.at(-1)!;
+    t.true(row.text.includes(words), row.text);
+  });
+}
+
 test('security: refusals by reason, bans with time left, newest refusals', (t) => {
   const s = snapshot();
   const table = securityTable(s.security, NOW, 100);
