@@ -10,6 +10,12 @@ import type { PortRole } from '../../policies/types.ts';
 import { plainAddress } from '../../stream/client-ip.ts';
 import { connectionKey } from './connection-key.ts';
 
+/**
+ * The backstop fires this long after the head's own budget, so a port whose head reader answers
+ * a slow head itself (the source port's 408) does so before the raw socket is destroyed.
+ */
+export const BACKSTOP_GRACE_MS = 1000;
+
 export interface HeadDeadlineOptions {
   /** Read at each accept, so a reload applies to the next connection. */
   timeoutMs(): number;
@@ -60,7 +66,7 @@ export class HeadDeadlines {
       // A port that already answered (a 408 of its own head reader) was counted there.
       if (!socket.writableEnded) this.o.expired(role, ip, socket);
       socket.destroy();
-    }, this.o.timeoutMs());
+    }, this.o.timeoutMs() + BACKSTOP_GRACE_MS);
     timer.unref();
     this.#timers.set(key, timer);
     socket.once('close', () => {
