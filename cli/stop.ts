@@ -111,5 +111,9 @@ export function formatStatus(s: StateSnapshot): string {
     return `  ${c.name.padEnd(12)} ${c.state.padEnd(13)} restarts ${String(c.restarts).padEnd(4)} ${extra}${exit}`;
   });
   const mounts = s.mounts.map((m) => `  ${m.mount.padEnd(20)} ${m.live ? 'live' : 'idle'}  ${m.listeners} listeners${m.title ? `  "${m.title.replace(/[\u0000-\u001f\u007f]/g, '?')}"` : ''}`);
-  return [`${s.station.name}: ${s.health}`, 'components:', ...rows, ...(mounts.length ? ['mounts:', ...mounts] : [])].join('\n');
+  const c = s.security?.certificate ?? null;
+  const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const acme = c?.acme ? `; ACME ${c.acme.state}${c.acme.nextRenewal ? `, next order ${c.acme.nextRenewal}` : ''}${c.acme.lastError ? `, last error: ${clean(c.acme.lastError)}` : ''}` : '';
+  const cert = c === null ? [] : [`certificate: ${clean(c.subject)}, issued by ${clean(c.issuer ?? '?')}, expires ${c.notAfter} (${c.daysLeft} days)${acme}`];
+  return [`${s.station.name}: ${s.health}`, 'components:', ...rows, ...(mounts.length ? ['mounts:', ...mounts] : []), ...cert].join('\n');
 }
