@@ -6,14 +6,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSelfSignedServerCert } from '../../gateway/tls/certs.ts';
-import tls from 'node:tls';
 import { formatSourceLink } from '../../contracts/source-link.ts';
 import { pinOf } from '../../cli/source-link.ts';
 import { selfSignedPaths } from '../../gateway/tls/files.ts';
 import type { RunningRelay } from '../../relay/start.ts';
 import { countingProxy, testGateway, type CountingProxy, type Teardown, type TestGateway } from '../gateway/server-harness.ts';
 import { binPath } from '../cli/run-cli.ts';
-import { parseHead, type Capture } from '../helpers/listen.ts';
+import { listen, type Capture } from '../helpers/listen.ts';
 import { SECRETS, testRelay } from '../helpers/relay.ts';
 
 export interface Stack {
@@ -131,33 +130,5 @@ export function startPush(t: Teardown, args: string[], env: NodeJS.ProcessEnv = 
 
 /** A player over TLS: GET the mount on the gateway's TLS listener port, collect `bytes` of body. */
 export function tlsListen(port: number, path: string, bytes: number, timeoutMs = 20_000): Promise<Capture> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
-    let buf = Buffer.alloc(0);
-    let head: string | null = null;
-    const body: Buffer[] = [];
-    let got = 0;
-    const timer = setTimeout(done, timeoutMs);
-    function done(): void {
-      clearTimeout(timer);
-      socket.destroy();
-      if (head === null) return reject(new Error(`no response head: ${JSON.stringify(buf.toString('latin1').slice(0, 200))}`));
-      resolve({ ...parseHead(head), rawHead: head, body: Buffer.concat(body) });
-    }
-    socket.on('data', (d: Buffer) => {
-      if (head === null) {
-        buf = Buffer.concat([buf, d]);
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        head = buf.subarray(0, end + 4).toString('latin1');
-        d = buf.subarray(end + 4);
-      }
-      body.push(d);
-      got += d.length;
-      if (got >= bytes) done();
-    });
-    socket.on('error', () => done());
-    socket.on('close', () => done());
-    socket.once('secureConnect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: icegate-test/1.0\r\n\r\n`));
-  });
+  return listen({ port, path, bytes, timeoutMs, tls: true });
 }

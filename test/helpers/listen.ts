@@ -1,6 +1,7 @@
 // A raw-socket listener: sends a request head, splits the response head from the stream body and
 // collects body bytes until it has enough, so tests wait on data, not on time.
 import net from 'node:net';
+import tls from 'node:tls';
 
 export interface Capture {
   status: number;
@@ -20,6 +21,8 @@ export interface ListenOptions {
   bytes?: number;
   /** Give up after this long and resolve with what arrived (default 20 s). */
   timeoutMs?: number;
+  /** Over TLS (any certificate accepted), as a player of the gateway's TLS listener port. */
+  tls?: boolean;
 }
 
 export function rawRequest(port: number, text: string | Buffer): Promise<Buffer> {
@@ -53,7 +56,7 @@ export interface OpenListener {
 }
 
 export function openListener(o: ListenOptions): OpenListener {
-  const socket = net.connect(o.port, '127.0.0.1');
+  const socket = o.tls ? tls.connect({ port: o.port, host: '127.0.0.1', rejectUnauthorized: false }) : net.connect(o.port, '127.0.0.1');
   const capture = new Promise<Capture>((resolve, reject) => {
     let buf = Buffer.alloc(0);
     let head: string | null = null;
