@@ -25,7 +25,8 @@ export function answerHttpChallenges(server: http.Server, board: ChallengeBoard)
     const answer = req.method === 'GET' || req.method === 'HEAD' ? board.httpAnswer(path) : null;
     const status = answer !== null ? 200 : req.method === 'GET' || req.method === 'HEAD' ? 404 : 405;
     const body = answer ?? (status === 404 ? 'no such ACME challenge\n' : 'method not allowed\n');
-    res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+    // One answer per connection: the port's other request hooks (head deadline, limits) never see it.
+    res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', Connection: 'close' });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
 }
