@@ -20,6 +20,7 @@
 //   POST   /v1/reload                             (409 "reload-refused" with error.refusal
 //                                                   {component, reason} when a component refused)
 //   POST   /v1/stop                               (what `icegate stop` sends)
+//   POST   /v1/links, GET /v1/links, DELETE /v1/links/{id}   → contracts/links.ts
 //
 // Every POST/DELETE answers ActionResult (200 when ok, else 4xx/5xx with ok: false) and is
 // audit-logged with the claimed OS user from the `X-Icegate-User` header. In read-only mode
@@ -106,6 +107,9 @@ export interface ListenerView {
   /** 'anonymous', 'token', 'htpasswd', 'webhook' … */
   auth: string;
   username: string | null;
+  /** The link (contracts/links.ts) this player came with; null for any other way in. */
+  linkId: string | null;
+  linkLabel: string | null;
 }
 
 export interface ListenersPage {

@@ -78,6 +78,9 @@ export interface ListenerStats {
   /** How the listener authenticated: 'anonymous', 'token', 'htpasswd', 'webhook' … */
   auth: string;
   username?: string;
+  /** The link (contracts/links.ts) the listener came with, when it came with one. */
+  linkId?: string;
+  linkLabel?: string;
 }
 
 export interface MountStats {

@@ -89,6 +89,8 @@ export function listenersPage(mount: string, stats: readonly ListenerStats[], no
     bytesSent: l.bytesSent,
     auth: l.auth,
     username: l.username ?? null,
+    linkId: l.linkId ?? null,
+    linkLabel: l.linkLabel ?? null,
   });
   const all = stats.map(view).sort((a, b) => a.connectedAt.localeCompare(b.connectedAt));
   return { mount, total: all.length, listeners: all.slice(0, PAGE_SIZE) };

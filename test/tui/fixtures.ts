@@ -84,6 +84,8 @@ export function listenersPage(mountName = '/live.mp3', count = 3): ListenersPage
     bytesSent: 9_600_000,
     auth: i === 1 ? 'token' : 'anonymous',
     username: null,
+    linkId: i === 1 ? 'k7Qm2xPa' : null,
+    linkLabel: i === 1 ? 'Grandma Rose' : null,
   }));
   return { mount: mountName, total: count, listeners };
 }

@@ -47,7 +47,7 @@ serial('80x24: header, mounts, health and the listeners of the selected mount; p
 
 serial('hostile user agents and titles reach the terminal only as plain characters', async (t) => {
   const { fake, tmux } = await setUp(t);
-  fake.listeners.set('/live.mp3', { mount: '/live.mp3', total: 1, listeners: [{ id: 1, mount: '/live.mp3', ip: '192.0.2.66', userAgent: '\x1b]2;pwned\x07evil\x1b[2J\x1b[31m{red-fg}agent', connectedAt: '2026-03-01T11:59:00.000Z', seconds: 60, bytesSent: 1, auth: 'anonymous', username: null }] });
+  fake.listeners.set('/live.mp3', { mount: '/live.mp3', total: 1, listeners: [{ id: 1, mount: '/live.mp3', ip: '192.0.2.66', userAgent: '\x1b]2;pwned\x07evil\x1b[2J\x1b[31m{red-fg}agent', connectedAt: '2026-03-01T11:59:00.000Z', seconds: 60, bytesSent: 1, auth: 'anonymous', username: null, linkId: null, linkLabel: null }] });
   fake.push((s) => ({ ...s, mounts: s.mounts.map((m, i) => (i === 0 ? { ...m, title: '\x1b]0;owned\x07Song\x9b2J 🎙️' } : m)) }));
   const screen = await tmux.waitFor('192.0.2.66');
   t.regex(line(screen, '192.0.2.66'), /evil\{red-fg\}agent/);
