@@ -109,16 +109,42 @@ test(
   ['gateway.yaml:4: relay.mounts./a.fallbackMount: fallback chain loops: /a → /b → /a'],
 );
 
-test('a global burst not smaller than the queue', rejects, yaml('relay:', '  limits:', '    queueSize: 65536'), [
-  'gateway.yaml:2: relay.limits.burstSize: must be smaller than relay.limits.queueSize (65536)',
+test('a global burst not smaller than the queue', rejects, yaml('relay:', '  limits:', '    queueSize: 65536', '    burstSize: 65536'), [
+  'gateway.yaml:4: relay.limits.burstSize: must be smaller than relay.limits.queueSize (65536)',
 ]);
+
+test('a burst in seconds that at 320 kbit/s does not fit the queue', rejects, yaml('relay:', '  limits:', '    burstSeconds: 14'), [
+  'gateway.yaml:3: relay.limits.burstSeconds: comes to 560000 bytes at 320 kbit/s: must be smaller than relay.limits.queueSize (524288)',
+]);
+
+test('a negative burst in seconds', rejects, yaml('relay:', '  limits:', '    burstSeconds: -1'), [
+  'gateway.yaml:3: relay.limits.burstSeconds: must be at least 0',
+]);
+
+test('a mount queue not larger than the burst in seconds at 320 kbit/s', rejects, yaml('relay:', '  mounts:', '    /a:', '      queueSize: 32768'), [
+  "gateway.yaml:4: relay.mounts./a.queueSize: must be larger than the mount's burst (40000 bytes: relay.limits.burstSeconds at 320 kbit/s)",
+]);
+
+const burstAccepted = test.macro({
+  exec(t, lines: string[], expected: { burstSeconds: number; burstSize: number | null }) {
+    const result = parseConfigText(yaml('relay:', '  limits:', ...lines), 'gateway.yaml', '/srv/icegate');
+    if (!result.ok) return t.fail(result.errors.map(formatConfigError).join('\n'));
+    t.like(result.config.relay.limits, expected);
+  },
+  title: (title = '') => `accepts ${title}`,
+});
+
+test('the default burst: seconds, no byte count', burstAccepted, ['    clients: 10'], { burstSeconds: 1, burstSize: null });
+test('no burst at all (burstSeconds 0)', burstAccepted, ['    burstSeconds: 0'], { burstSeconds: 0, burstSize: null });
+test("Icecast's burst-size in bytes, over burstSeconds", burstAccepted, ['    burstSize: 65535'], { burstSeconds: 1, burstSize: 65535 });
+test('a long burst in seconds when burstSize decides', burstAccepted, ['    burstSeconds: 14', '    burstSize: 16384'], { burstSeconds: 14, burstSize: 16384 });
 
 test('a mount burst not smaller than its queue', rejects, yaml('relay:', '  mounts:', '    /a:', '      burstSize: 600000'), [
   "gateway.yaml:4: relay.mounts./a.burstSize: must be smaller than the mount's queueSize (524288)",
 ]);
 
-test('a mount queue not larger than the burst', rejects, yaml('relay:', '  mounts:', '    /a:', '      queueSize: 4096'), [
-  "gateway.yaml:4: relay.mounts./a.queueSize: must be larger than the mount's burstSize (65536)",
+test('a mount queue not larger than the burst', rejects, yaml('relay:', '  limits:', '    burstSize: 65536', '  mounts:', '    /a:', '      queueSize: 4096'), [
+  "gateway.yaml:6: relay.mounts./a.queueSize: must be larger than the mount's burstSize (65536)",
 ]);
 
 test('bad CIDR entries, each at its list index', rejects, yaml('relay:', '  trustedProxies:', '    - 10.0.0.0/33', '    - ::1', '    - gateway'), [
@@ -133,6 +159,14 @@ test('the SHOUTcast port equal to the relay port', rejects, yaml('relay:', '  po
 test('a pull relay that is not http', rejects, yaml('relay:', '  relays:', '    - url: ftp://master.example/live.mp3'), [
   'gateway.yaml:3: relay.relays[0].url: must start with http:// or https://',
 ]);
+
+const acme = (...lines: string[]): string => yaml('gateway:', '  tls:', '    acme:', '      domains: [radio.example.org]', ...lines.map((l) => `      ${l}`));
+
+test('an ACME e-mail that is not an address', rejects, acme('email: not-an-address'), ['gateway.yaml:5: gateway.tls.acme.email: must be an e-mail address']);
+
+test('an ACME e-mail written as a mailto: URL', rejects, acme('email: mailto:ops@radio.example.org'), ['gateway.yaml:5: gateway.tls.acme.email: must be an e-mail address']);
+
+test('an ACME e-mail with a space', rejects, acme('email: "ops @radio.example.org"'), ['gateway.yaml:5: gateway.tls.acme.email: must be an e-mail address']);
 
 test('several problems, in file order', rejects, yaml('relay:', '  limits:', '    bogus: 1', '    clients: 0', 'station:', '  name: ""'), [
   'gateway.yaml:3: relay.limits.bogus: unknown key',
