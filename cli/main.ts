@@ -1,21 +1,9 @@
 // `icegate <command>`: dispatch to one command, with --help at every level.
 // Exit status: 0 success, 1 failure (e.g. an invalid configuration), 2 usage error.
 import { readFileSync } from 'node:fs';
-import { certCommand } from './cert.ts';
-import { checkCommand } from './check.ts';
-import { gatewayCommand } from './gateway.ts';
-import { UsageError, type Command } from './command.ts';
+import { UsageError } from './command.ts';
+import { commands, findCommand } from './commands.ts';
 import { processIo, type Io } from './io.ts';
-import { passwdCommand } from './passwd.ts';
-import { pushCommand } from './push.ts';
-import { relayCommand } from './relay.ts';
-import { sourceLinkCommand } from './source-link.ts';
-import { startCommand } from './start.ts';
-import { reloadCommand, statusCommand, stopCommand } from './stop.ts';
-import { tokenCommand } from './token.ts';
-import { tuiCommand } from './tui.ts';
-
-const commands: readonly Command[] = [startCommand, stopCommand, reloadCommand, statusCommand, relayCommand, checkCommand, gatewayCommand, tokenCommand, passwdCommand(), certCommand, tuiCommand, sourceLinkCommand, pushCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -41,20 +29,22 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     return 2;
   }
   if (name === '-h' || name === '--help' || name === 'help') {
-    const topic = commands.find((c) => c.name === args[0]);
-    io.out(topic?.help ?? usage());
+    // Only the command asked about is loaded; the list needs none of them (cli/commands.ts).
+    const topic = findCommand(args[0]);
+    io.out(topic === undefined ? usage() : (await topic.load()).help);
     return 0;
   }
   if (name === '-v' || name === '--version') {
     io.out(version());
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = findCommand(name);
+  if (entry === undefined) {
     io.err(`icegate: unknown command "${name}"`);
     io.err(usage());
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(args, io);
   } catch (error) {
