@@ -45,6 +45,8 @@ export const listenerAuthSchema = z
       .default(null),
     /** Concurrent listeners per signed link on this mount, whatever the link allows; null = the link's own limit. */
     maxUsesPerToken: z.number().int().min(1).nullable().default(null),
+    /** A mount whose auth is not none is left out of public listings (page, status, streamlist.txt); true lists it. */
+    listed: z.boolean().default(false),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -141,7 +143,7 @@ export const gatewaySchema = z
       })
       .strict()
       .prefault({}),
-    /** Keys that sign stream links (icegate token): key id → secret, oldest first; the last one signs. */
+    /** Keys that sign stream links: key id → secret, oldest first; the last one signs. Empty: a generated key (secrets.yaml). */
     tokens: z
       .object({
         keys: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ -'), z.string().min(16, 'must be at least 16 characters')).default({}),
@@ -184,11 +186,6 @@ export const gatewaySchema = z
       .strict()
       .prefault({}),
   })
-  .strict()
-  .superRefine((g, ctx) => {
-    if (Object.keys(g.tokens.keys).length > 0) return;
-    for (const [name, m] of Object.entries(g.mounts)) {
-      if (m.auth === 'token') ctx.addIssue({ code: 'custom', message: 'auth: token needs a key in gateway.tokens.keys', path: ['mounts', name, 'auth'] });
-    }
-  });
+  // auth: token needs no key here: one is generated into secrets.yaml (config/secrets.ts tokenKeyring).
+  .strict();
 

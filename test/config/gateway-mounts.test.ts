@@ -16,9 +16,15 @@ const rejects = test.macro({
 
 test('htpasswd mode without a file', rejects, 'gateway:\n  mounts:\n    /a.mp3:\n      auth: htpasswd\n', 'gateway.yaml:3: gateway.mounts./a.mp3.htpasswd: auth: htpasswd needs a file');
 test('webhook mode without a webhook', rejects, 'gateway:\n  mounts:\n    /a.mp3:\n      auth: webhook\n', 'gateway.yaml:3: gateway.mounts./a.mp3.webhook: auth: webhook needs a webhook');
-test('token mode without a key', rejects, 'gateway:\n  mounts:\n    /a.mp3:\n      auth: token\n', 'gateway.yaml:4: gateway.mounts./a.mp3.auth: auth: token needs a key in gateway.tokens.keys');
 test('a short token key', rejects, 'gateway:\n  tokens:\n    keys:\n      k1: short\n', 'gateway.yaml:4: gateway.tokens.keys.k1: must be at least 16 characters');
 test('a webhook that is not http(s)', rejects, 'gateway:\n  mounts:\n    /a.mp3:\n      auth: webhook\n      webhook:\n        url: ftp://auth.example/\n', 'gateway.yaml:6: gateway.mounts./a.mp3.webhook.url: must be an http:// or https:// URL');
+
+test('token mode needs no key: one is generated into secrets.yaml at start', (t) => {
+  const result = parseConfigText('gateway:\n  mounts:\n    /a.mp3:\n      auth: token\n', 'gateway.yaml', '/srv/icegate');
+  if (!result.ok) return t.fail(result.errors.map(formatConfigError).join('\n'));
+  t.is(result.config.gateway.mounts['/a.mp3']?.auth, 'token');
+  t.deepEqual(result.config.gateway.tokens.keys, {});
+});
 
 test('a complete listener-auth setup is accepted with defaults filled in', (t) => {
   const yaml = 'gateway:\n  tokens:\n    keys:\n      k1: 0123456789abcdef\n  mounts:\n    /a.mp3:\n      auth: token\n    /b.mp3:\n      auth: webhook\n      webhook:\n        url: https://auth.example/icecast\n';
