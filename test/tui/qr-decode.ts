@@ -1,6 +1,9 @@
 // A QR code drawn as terminal text, turned back into a picture and decoded, as a phone would:
 // each character is two modules, one above the other; a glyph's ink is a light module.
-import jsQR from 'jsqr';
+import jsqr from 'jsqr';
+
+// jsqr is CommonJS whose types declare an ES default export: the function is the module itself.
+const jsQR = jsqr as unknown as typeof jsqr.default;
 
 const HALVES: Record<string, readonly [top: boolean, bottom: boolean]> = {
   ' ': [false, false],
