@@ -34,25 +34,39 @@ function fallbackProblems(mounts: Record<string, MountConfig>): Problem[] {
   return problems;
 }
 
-/** Icecast's docs: burst-size must be smaller than queue-size, or every new listener is already too slow. */
+/**
+ * Icecast's docs: burst-size must be smaller than queue-size, or every new listener is already too
+ * slow. burstSeconds is checked at 320 kbit/s (MP3's highest bitrate), the most bytes it may come to.
+ */
+const CHECKED_BYTES_PER_SECOND = 40000;
+
 function burstProblems(config: Config): Problem[] {
   const { limits, mounts } = config.relay;
   const problems: Problem[] = [];
-  if (limits.burstSize >= limits.queueSize) {
+  const secondsBytes = Math.ceil(limits.burstSeconds * CHECKED_BYTES_PER_SECOND);
+  if (limits.burstSize !== null && limits.burstSize >= limits.queueSize) {
     problems.push({
       path: ['relay', 'limits', 'burstSize'],
       message: `must be smaller than relay.limits.queueSize (${limits.queueSize})`,
     });
   }
+  if (limits.burstSize === null && secondsBytes >= limits.queueSize) {
+    problems.push({
+      path: ['relay', 'limits', 'burstSeconds'],
+      message: `comes to ${secondsBytes} bytes at 320 kbit/s: must be smaller than relay.limits.queueSize (${limits.queueSize})`,
+    });
+  }
   for (const [name, mount] of Object.entries(mounts)) {
     if (mount.burstSize === null && mount.queueSize === null) continue;
-    const burst = mount.burstSize ?? limits.burstSize;
+    const fixed = mount.burstSize ?? limits.burstSize;
+    const burst = fixed ?? secondsBytes;
     const queue = mount.queueSize ?? limits.queueSize;
     if (burst < queue) continue;
+    const what = fixed !== null ? `burstSize (${burst})` : `burst (${burst} bytes: relay.limits.burstSeconds at 320 kbit/s)`;
     problems.push(
       mount.burstSize !== null
         ? { path: mountPath(name, 'burstSize'), message: `must be smaller than the mount's queueSize (${queue})` }
-        : { path: mountPath(name, 'queueSize'), message: `must be larger than the mount's burstSize (${burst})` },
+        : { path: mountPath(name, 'queueSize'), message: `must be larger than the mount's ${what}` },
     );
   }
   return problems;

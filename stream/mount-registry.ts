@@ -66,6 +66,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
     const m = this.#config.mounts[name];
     return {
       burstSize: m?.burstSize ?? l.burstSize,
+      burstSeconds: l.burstSeconds,
       queueSize: m?.queueSize ?? l.queueSize,
       sourceTimeout: m?.sourceTimeout ?? l.sourceTimeout,
       maxListeners: m?.maxListeners ?? -1,

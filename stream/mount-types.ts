@@ -5,7 +5,10 @@ import type { Listener } from './listener.ts';
 import type { MountOverrides } from './source-headers.ts';
 
 export interface MountSettings {
-  burstSize: number;
+  /** Bytes (Icecast's burst-size), winning over burstSeconds; null = burstSeconds decides (stream/burst.ts). */
+  burstSize: number | null;
+  /** Seconds of audio a new listener starts behind the live edge, in bytes from the mount's bitrate. */
+  burstSeconds: number;
   queueSize: number;
   /** Seconds without source data before the source is dropped. */
   sourceTimeout: number;

@@ -10,6 +10,7 @@ import { Listener } from './listener.ts';
 import { createFramer } from './formats/index.ts';
 import { icyBlock } from './icy.ts';
 import { mountStats } from './mount-stats.ts';
+import { planBurst, type BurstPlan } from './burst.ts';
 import type { ListenerSession, MountEventsOf, MountSettings, SourceEndReason, SourceHandleOf } from './mount-types.ts';
 
 export type { ListenerSession, MountSettings, SourceEndReason } from './mount-types.ts';
@@ -42,6 +43,7 @@ export class Mount {
   #source: LiveSource | null = null;
   #lastInfo: SourceInfo | null = null;
   #lastCodec: Framer['codec'] | null = null;
+  #lastKbps: number | null = null;
   /** Kept after the source leaves: moves and fallbacks compare formats of idle mounts too. */
   #lastContentType: string | null = null;
   #coalescer: Coalescer;
@@ -65,7 +67,7 @@ export class Mount {
     this.name = name;
     this.settings = settings;
     this.#clock = clock;
-    this.queue = new StreamQueue(Math.max(settings.queueSize, settings.burstSize));
+    this.queue = new StreamQueue(Math.max(settings.queueSize, settings.burstSize ?? 0));
     this.#coalescer = new Coalescer(clock, (chunk) => this.#publish(chunk));
   }
 
@@ -90,13 +92,19 @@ export class Mount {
   get inGrace(): boolean {
     return this.#graceTimer !== null;
   }
+  /** The burst a listener joining now gets (stream/burst.ts): from the frames measured, else the declared bitrate. */
+  burstPlan(): BurstPlan {
+    const s = this.#source;
+    const declared = this.settings.overrides.bitrate ?? s?.info.description.bitrate ?? this.#audioInfo.bitrate;
+    return planBurst(this.settings, { measured: s?.framer.measuredKbps?.() ?? this.#lastKbps, declared });
+  }
   get sourceIdleMs(): number {
     return this.#source ? this.#clock.now() - this.#source.lastDataAt : Infinity;
   }
 
   updateSettings(settings: MountSettings): void {
     this.settings = settings;
-    this.queue.setRetain(Math.max(settings.queueSize, settings.burstSize));
+    this.queue.setRetain(Math.max(settings.queueSize, settings.burstSize ?? 0));
   }
 
   /** The credential key the live source connected with (stream/takeover.ts), null when idle. */
@@ -198,6 +206,7 @@ export class Mount {
     this.flush();
     s.timeout.cancel();
     this.#lastCodec = s.framer.codec;
+    this.#lastKbps = s.framer.measuredKbps?.() ?? null;
     this.#lastContentType = s.info.contentType;
     this.#source = null;
     this.events.emit('source-end', this, reason);
@@ -235,7 +244,7 @@ export class Mount {
   }
 
   #attach(listener: Listener): void {
-    listener.attach(this, this.queue.burstStart(this.settings.burstSize));
+    listener.attach(this, this.queue.burstStart(this.burstPlan().bytes));
     listener.onBehind = this.#onBehind;
     this.listeners.add(listener);
     if (listener.edgePull !== null) this.#edgePulls++;

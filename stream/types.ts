@@ -39,6 +39,11 @@ export interface Framer {
   /** A counter that changes whenever headerPages() changes, so listeners know to resend. */
   headerGeneration(): number;
   audioInfo(): AudioInfo;
+  /**
+   * The bitrate in kbit/s measured from the frames so far (their bytes over their decoded
+   * duration), once a second of audio was seen; null before, and for formats that cannot tell.
+   */
+  measuredKbps?(): number | null;
   /** Bytes dropped because they were not part of any frame/page (garbage, resync). */
   droppedBytes(): number;
 }

@@ -81,8 +81,13 @@ export const relaySchema = z
         sources: z.number().int().min(1).default(16),
         /** Bytes a listener may fall behind before it is dropped as slow. 512 KiB. */
         queueSize: bytes.min(16384).default(524288),
-        /** Bytes sent at once to a new listener so players start immediately. 64 KiB. */
-        burstSize: bytes.default(65536),
+        /**
+         * Seconds of audio sent at once to a new listener so players start immediately; turned
+         * into bytes from the mount's bitrate (stream/burst.ts). 0 = no burst.
+         */
+        burstSeconds: seconds.max(30).default(1),
+        /** Bytes instead (Icecast's burst-size), whatever the bitrate; wins over burstSeconds. null = burstSeconds decides. */
+        burstSize: bytes.nullable().default(null),
         /** Seconds to receive a complete request head. */
         headerTimeout: seconds.min(1).default(15),
         /** Seconds without data before a source is dropped. */

@@ -35,6 +35,7 @@ export function edgeRelayConfig(relay: RelayConfig, holdPlayers: number = relay.
       sources: EDGE_MAX_MOUNTS,
       queueSize: l.queueSize,
       burstSize: l.burstSize,
+      burstSeconds: l.burstSeconds,
       headerTimeout: l.headerTimeout,
       sourceTimeout: l.sourceTimeout,
       sourceGrace: holdPlayers,

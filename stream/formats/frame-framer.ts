@@ -32,6 +32,9 @@ export class FrameFramer implements Framer {
   #signature = 0;
   #dropped = 0;
   #info: AudioInfo = {};
+  /** Bytes and decoded seconds of the frames emitted (measuredKbps). */
+  #frameBytes = 0;
+  #frameSeconds = 0;
 
   constructor(preferred: FrameSyntax, ...others: FrameSyntax[]) {
     this.#syntaxes = [preferred, ...others];
@@ -52,6 +55,13 @@ export class FrameFramer implements Framer {
   }
   droppedBytes(): number {
     return this.#dropped;
+  }
+  measuredKbps(): number | null {
+    return this.#frameSeconds >= 1 ? (this.#frameBytes * 8) / this.#frameSeconds / 1000 : null;
+  }
+  #count(frame: FrameHeader): void {
+    this.#frameBytes += frame.length;
+    this.#frameSeconds += frame.samples / frame.samplerate;
   }
 
   push(data: Buffer): Chunk[] {
@@ -82,6 +92,7 @@ export class FrameFramer implements Framer {
         const frame = parse(buf, pos);
         if (frame && signature(buf, pos) === this.#signature) {
           if (n - pos < frame.length) return pos;
+          this.#count(frame);
           out.add(pos, pos + frame.length);
           pos += frame.length;
           continue;
@@ -113,6 +124,7 @@ export class FrameFramer implements Framer {
         continue;
       }
       if (this.#info.samplerate === undefined) this.#info = infoOf(found);
+      this.#count(found);
       out.add(pos, pos + found.length);
       pos += found.length;
     }
