@@ -3,6 +3,8 @@ import type { Config, ResolvedSecrets } from '../config/schema.ts';
 import { startRelay } from './start.ts';
 import { readOverrides } from '../contracts/ipc.ts';
 import { serveSupervisor } from './ipc.ts';
+import { unlistedMounts } from '../config/unlisted-mounts.ts';
+import { hlsStoreDir } from './hls/window-store.ts';
 
 export interface RunRelayOptions {
   config: Config;
@@ -15,7 +17,8 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
   process.stdout.on('error', () => {});
   // Under `icegate start`: the port of the previous run, so the gateway in front stays pointed right.
   const { relayPort } = readOverrides();
-  const relay = await startRelay({ config: o.config.relay, secrets: o.secrets, station: o.config.station.name, ...(relayPort === undefined ? {} : { port: relayPort }) });
+  const hlsDir = hlsStoreDir(o.config, o.configPath);
+  const relay = await startRelay({ config: o.config.relay, secrets: o.secrets, station: o.config.station.name, hlsDir, unlisted: unlistedMounts(o.config.gateway.mounts), ...(relayPort === undefined ? {} : { port: relayPort }) });
   // Handlers before the "listening" line: whoever waits for that line may signal at once.
   const stop = (): void => {
     log('stopping');

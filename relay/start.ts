@@ -13,10 +13,13 @@ import { startFileMounts, type FileMounts } from './file-mount.ts';
 import { consoleLog, type RelayLog } from '../stream/log.ts';
 import { HlsService } from './hls/service.ts';
 import { hlsRoute } from './hls/route.ts';
+import { WindowStore } from './hls/window-store.ts';
 import { loadPageAssets } from './page/assets.ts';
 import { pageRoute } from './page/route.ts';
 import { attachEdgeHub, EdgeHub, type EdgeHubOptions } from './edge/hub.ts';
 import { edgeRoutes } from './edge/routes.ts';
+import { setUnlistedMounts } from './status/unlisted.ts';
+import { attachSourceTracker, SourceTracker } from './source-tracker.ts';
 
 export interface RunningRelay extends RelayServer {
   ctx: RelayContext;
@@ -49,16 +52,24 @@ export interface StartRelayOptions {
   log?: RelayLog;
   /** Timing of the gateways' channels (tests shorten the grace). */
   edge?: EdgeHubOptions;
+  /** Mounts left out of public listings: the gateway's private mounts (config/unlisted-mounts.ts). */
+  unlisted?: readonly string[];
+  /** Where HLS windows are kept across a restart (relay/hls/window-store.ts); none by default. */
+  hlsDir?: string | null;
 }
 
 export async function startRelay(o: StartRelayOptions): Promise<RunningRelay> {
   const ctx = createContext(o.config, o.secrets, o.clock ?? systemClock);
+  setUnlistedMounts(ctx, o.unlisted ?? []);
   const metricsFeeds: MetricsFeeds = {};
-  const hls = o.config.hls.enabled ? new HlsService(ctx, o.config.hls) : null;
+  const hlsStore = o.hlsDir ? new WindowStore(o.hlsDir, (message) => (o.log ?? consoleLog)('warn', message)) : null;
+  const hls = o.config.hls.enabled ? new HlsService(ctx, o.config.hls, hlsStore) : null;
   const hlsRoutes = hls ? [hlsRoute(hls)] : [];
   const page = pageRoute(loadPageAssets(), { station: o.station ?? 'icegate', hls: hls !== null });
   const edge = new EdgeHub(ctx, o.edge);
   attachEdgeHub(ctx, edge);
+  const sources = new SourceTracker(ctx.registry, ctx.clock);
+  attachSourceTracker(ctx, sources);
   // Before the admin routes, which answer every other /admin/ path.
   const relay = createRelayServer(ctx, [...hlsRoutes, page, ...statusRoutes, edgeRoutes(edge), ...adminRoutes, ...(o.routes ?? []), metricsRoute(ctx, metricsFeeds)]);
   await new Promise<void>((resolve, reject) => {
@@ -84,6 +95,7 @@ export async function startRelay(o: StartRelayOptions): Promise<RunningRelay> {
     files.stop();
     hls?.close();
     edge.close();
+    sources.close();
     await Promise.all([shoutcast?.close(), relay.close()]);
   };
   return { ...relay, ctx, shoutcast, pulls, files, hls, edge, close };

@@ -7,7 +7,7 @@ import type { Clock, Timer } from '../../stream/clock.ts';
 import type { Mount } from '../../stream/mount.ts';
 import { segmentName } from '../../stream/paths/hls.ts';
 import { Segmenter, type Segment } from './segmenter.ts';
-import { SegmentWindow, type StoredSegment } from './segment-window.ts';
+import { SegmentWindow, type StoredSegment, type WindowState } from './segment-window.ts';
 
 export interface HlsSettings {
   /** Seconds, a whole number ≥ 1. */
@@ -21,7 +21,8 @@ export class MountPackager extends EventEmitter<{ segment: [segment: StoredSegme
   readonly #segmenter: Segmenter;
   readonly #detach: () => void;
 
-  constructor(mount: Mount, settings: HlsSettings, clock: Clock) {
+  /** `restored`: the mount's window as a previous relay process left it (window-store.ts). */
+  constructor(mount: Mount, settings: HlsSettings, clock: Clock, restored?: WindowState) {
     super();
     // Every playlist request waiting for the first segment listens here, briefly.
     this.setMaxListeners(0);
@@ -33,6 +34,12 @@ export class MountPackager extends EventEmitter<{ segment: [segment: StoredSegme
       name: (seq, segment) => segmentName(epoch, seq, segment.codec),
     });
     this.#segmenter = new Segmenter({ targetDuration: settings.targetDuration });
+    if (restored) {
+      // The playlist goes on where the killed relay left it; the audio that follows is a new
+      // encoding sequence with its own timestamps (RFC 8216 §4.3.2.3).
+      this.window.restoreState(restored);
+      this.#segmenter.discontinue();
+    }
     const onAudio = (_m: Mount, data: Buffer, codec: Mount['codec']): void => this.#publish(this.#segmenter.push(data, codec ?? 'other'));
     const onEnd = (): void => this.#publish(this.#segmenter.flush());
     // Mount counts a source that returns in its grace period (or takes over) as a reconnect; any

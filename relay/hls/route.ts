@@ -9,7 +9,7 @@ import { sendError } from '../http-reply.ts';
 import { PLAYLIST_CONTENT_TYPE, PLAYLIST_FILE, SEGMENT_CONTENT_TYPE, isHlsPath, parseHlsPath } from '../../stream/paths/hls.ts';
 import { renderPlaylist } from './playlist.ts';
 import type { HlsService } from './service.ts';
-import { EXTRA_SEGMENTS } from './segment-window.ts';
+import { EXTRA_SEGMENTS, type SegmentWindow } from './segment-window.ts';
 
 /** How long a playlist request waits for a just-started source's first segment, in target durations. */
 const FIRST_SEGMENT_WAIT_TARGETS = 1.5;
@@ -22,6 +22,9 @@ export function hlsRoute(hls: HlsService): Route {
     const at = parseHlsPath(r.path);
     const mount = at ? ctx.registry.get(at.mount) : undefined;
     const packager = mount ? hls.packagerOf(mount) : undefined;
+    // Just after a restart, before the held source is back: the window the killed relay left.
+    const restored = at && (!packager || !packager.serving) ? hls.restoredWindow(at.mount) : undefined;
+    if (at && restored) return serveRestored(r, at.file, restored, segmentMaxAge);
     if (!at || !mount || !packager) return notFound(r);
     const client = { ip: r.client.ip, userAgent: r.req.headers['user-agent'] ?? '', link: r.client.prefix };
 
@@ -49,6 +52,14 @@ export function hlsRoute(hls: HlsService): Route {
     const body = Buffer.from(renderPlaylist(packager.window.playlist()), 'utf8');
     return send(r, ['Content-Type', PLAYLIST_CONTENT_TYPE, 'Cache-Control', 'no-cache'], body);
   };
+}
+
+/** A restored window, read-only: nobody is counted while the mount has no source. */
+function serveRestored(r: RouteRequest, file: string, window: SegmentWindow, segmentMaxAge: number): true {
+  if (file === PLAYLIST_FILE) return send(r, ['Content-Type', PLAYLIST_CONTENT_TYPE, 'Cache-Control', 'no-cache'], Buffer.from(renderPlaylist(window.playlist()), 'utf8'));
+  const segment = window.get(file);
+  if (!segment) return notFound(r);
+  return send(r, ['Content-Type', SEGMENT_CONTENT_TYPE[segment.codec], 'Cache-Control', `public, max-age=${segmentMaxAge}, immutable`], segment.data);
 }
 
 function send(r: RouteRequest, headers: string[], body: Buffer): true {

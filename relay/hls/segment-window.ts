@@ -27,6 +27,17 @@ export interface WindowOptions {
   name(seq: number, segment: Segment): string;
 }
 
+/**
+ * What a window is made of, to be kept across a relay restart (window-store.ts): the numbers and
+ * the segments still listed or downloadable, each with its data.
+ */
+export interface WindowState {
+  nextSeq: number;
+  discontinuitySequence: number;
+  listed: StoredSegment[];
+  retired: StoredSegment[];
+}
+
 export class SegmentWindow {
   readonly #o: WindowOptions;
   #listed: StoredSegment[] = [];
@@ -64,6 +75,27 @@ export class SegmentWindow {
       discontinuitySequence: this.#discontinuitySequence,
       entries: this.#listed.map((s) => ({ uri: s.name, duration: s.duration, discontinuity: s.discontinuity })),
     };
+  }
+
+  /** The numbers and segments, for window-store.ts; the segments are shared, not copied. */
+  exportState(): WindowState {
+    return { nextSeq: this.#nextSeq, discontinuitySequence: this.#discontinuitySequence, listed: [...this.#listed], retired: [...this.#retired] };
+  }
+
+  /**
+   * Take over a window a previous relay process kept (docs/hls.md#across-a-relay-restart): the
+   * same segments under the same names and numbers, so MEDIA-SEQUENCE and
+   * DISCONTINUITY-SEQUENCE go on for players that kept the playlist (RFC 8216 §6.2.1). Only on
+   * an empty window.
+   */
+  restoreState(state: WindowState): void {
+    if (this.#nextSeq !== 0 || this.#listed.length > 0) return;
+    this.#nextSeq = state.nextSeq;
+    this.#discontinuitySequence = state.discontinuitySequence;
+    this.#listed = [...state.listed];
+    this.#retired = [...state.retired];
+    for (const s of [...this.#listed, ...this.#retired]) this.#byName.set(s.name, s);
+    this.#trim();
   }
 
   /**

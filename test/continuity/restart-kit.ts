@@ -38,14 +38,15 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(gateway: Record<string, unknown> = {}): Promise<Stack> {
+/** `gateway` and `relay` are merged into gateway.yaml's sections. */
+export async function startStack(gateway: Record<string, unknown> = {}, relay: Record<string, unknown> = {}): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'icegate-restart-'));
   await mkdir(join(dir, 'tls'), { mode: 0o700 });
   await writePair(selfSignedPaths(dir), createSelfSignedServerCert());
   const relayPort = await freePort();
   const raw = {
     stateDir: dir,
-    relay: { port: relayPort, auth: { sourcePassword: SECRETS.sourcePassword, adminPassword: SECRETS.adminPassword, relayPassword: SECRETS.relayPassword } },
+    relay: { ...relay, port: relayPort, auth: { sourcePassword: SECRETS.sourcePassword, adminPassword: SECRETS.adminPassword, relayPassword: SECRETS.relayPassword } },
     gateway: { upstream: `http://127.0.0.1:${relayPort}`, ...gateway },
   };
   const file = join(dir, 'gateway.yaml');
