@@ -8,6 +8,9 @@ import { trustList } from '../stream/client-ip.ts';
 import type { Mount } from '../stream/mount.ts';
 import type { RunningRelay } from './start.ts';
 import { allMountStats } from './status/snapshot.ts';
+import { setUnlistedMounts } from './status/unlisted.ts';
+import { unlistedMounts } from '../config/unlisted-mounts.ts';
+import { sourceTrackerOf } from './source-tracker.ts';
 
 /** Does nothing unless the relay runs under `icegate start` (an IPC channel exists). */
 export function serveSupervisor(relay: RunningRelay): void {
@@ -72,6 +75,7 @@ export function serveSupervisor(relay: RunningRelay): void {
       }
       default:
         throw new ChildError('not-found', `the relay has no ${r.method}`);
+        setUnlistedMounts(ctx, unlistedMounts(r.params.config.gateway.mounts));
     }
   });
   sendReady({ relay: relay.port(), shoutcast: relay.shoutcast?.port() ?? null });

@@ -4,6 +4,7 @@
 // run time restarts them (supervisord `update` restarts only the programs whose section changed).
 import { isDeepStrictEqual } from 'node:util';
 import type { ComponentConfig, Config } from '../config/schema.ts';
+import { unlistedMounts } from '../config/unlisted-mounts.ts';
 
 export type Treatment = 'unchanged' | 'live' | 'restart';
 
@@ -70,6 +71,10 @@ export function planReload(old: Config, next: Config): ReloadPlan {
     } else if (changed(old.relay, next.relay)) {
       relay = 'live';
       notes.push('relay: settings applied live, no connection dropped');
+    } else if (changed(unlistedMounts(old.gateway.mounts), unlistedMounts(next.gateway.mounts))) {
+      // The relay's public listings leave out the gateway's private mounts.
+      relay = 'live';
+      notes.push('relay: public listings follow gateway.mounts, applied live');
     }
   } else if (useRelayChanged) {
     relay = 'restart';

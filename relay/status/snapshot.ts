@@ -4,14 +4,16 @@ import type { RelayContext } from '../../stream/context.ts';
 import type { MountStats } from '../../stream/types.ts';
 import { publicBase, type RouteRequest } from '../http-app.ts';
 import type { ServerInfo } from './icestats.ts';
+import { withUnlisted } from './unlisted.ts';
 
 export function serverInfo(ctx: RelayContext): ServerInfo {
   const c = ctx.config;
   return { hostname: c.hostname, location: c.location, admin: c.admin, startedAt: ctx.startedAt };
 }
 
+/** Every mount; the gateway's private mounts (unlisted.ts) marked hidden like the relay's own hidden ones. */
 export function allMountStats(ctx: RelayContext): MountStats[] {
-  return ctx.registry.list().map((m) => m.stats());
+  return withUnlisted(ctx, ctx.registry.list().map((m) => m.stats()));
 }
 
 /**
