@@ -10,7 +10,6 @@ import type { RunningRelay } from './start.ts';
 import { allMountStats } from './status/snapshot.ts';
 import { setUnlistedMounts } from './status/unlisted.ts';
 import { unlistedMounts } from '../config/unlisted-mounts.ts';
-import { sourceTrackerOf } from './source-tracker.ts';
 
 /** Does nothing unless the relay runs under `icegate start` (an IPC channel exists). */
 export function serveSupervisor(relay: RunningRelay): void {
