@@ -38,6 +38,8 @@ export const edgeListener = z
     userAgent: text,
     auth: z.string().max(32),
     username: text.optional(),
+    /** The link (contracts/links.ts) the listener came with. */
+    linkId: z.string().regex(/^[A-Za-z0-9_-]{22}$/).optional(),
     connectedAt: count,
     bytesSent: count,
   })

@@ -37,6 +37,7 @@ export const GW_ERRORS = {
   GW_TOKEN_EXPIRED: { status: 403, message: 'This stream link has expired', when: 'A signed stream URL is past its expiry when the stream is opened.' },
   GW_TOKEN_WRONG_MOUNT: { status: 403, message: 'This stream link is for another stream', when: 'A signed stream URL is used for a mount it was not issued for.' },
   GW_TOKEN_REVOKED: { status: 403, message: 'This stream link has been revoked', when: 'The signed stream URL\'s id is on the revocation list.' },
+  GW_LINK_CLOSED: { status: 403, message: 'This link no longer opens anything', when: 'A link made with POST /v1/links (icegate link) was revoked or has expired: both answer alike, and players using it are cut.' },
   GW_TOKEN_IN_USE: { status: 429, message: 'This stream link is already in use', when: 'A signed stream URL is at its maximum number of concurrent listeners.' },
   // Abuse limits.
   GW_TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many connections, try again later', when: 'The client opens connections faster than the per-address rate; carries Retry-After. Past the per-address number of open connections a new one is closed at accept, before TLS, with no answer.' },

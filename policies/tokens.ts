@@ -148,6 +148,17 @@ export function claimedMount(token: string): string | null {
   return parts ? (decodeClaims(parts[1]!, parts[2]!)?.mount ?? null) : null;
 }
 
+/**
+ * The id a token claims, read WITHOUT checking anything: for a component behind the gateway (the
+ * relay's HLS sessions, relay/hls/sessions.ts), which sees only requests the gateway verified.
+ * Null when the token cannot be read. Accepts the link's path prefix too (/t/<token>).
+ */
+export function claimedId(token: string): string | null {
+  const bare = token.startsWith(TOKEN_PREFIX) ? token.slice(TOKEN_PREFIX.length) : token;
+  const parts = TOKEN.exec(bare);
+  return parts ? (decodeClaims(parts[1]!, parts[2]!)?.id ?? null) : null;
+}
+
 function mac(key: Buffer, kid: string, claims: string): Buffer {
   return createHmac('sha256', key).update(`icegate-stream-token\n${kid}\n${claims}`, 'utf8').digest();
 }

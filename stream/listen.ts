@@ -22,6 +22,8 @@ export interface ListenerIdentity {
   ip: string;
   auth?: string;
   username?: string;
+  /** The link (contracts/links.ts) the listener came with, as the gateway tells it. */
+  linkId?: string;
   /** A gateway edge's authenticated pull (relay/edge/pull-identity.ts): admitted and fed, not counted. */
   edgePull?: string;
 }
@@ -50,6 +52,7 @@ export function serveListener(ctx: FanOutContext, socket: Socket, head: ListenRe
     metaint: live?.metaint ?? null,
     ...(who.auth !== undefined ? { auth: who.auth } : {}),
     ...(who.username !== undefined ? { username: who.username } : {}),
+    ...(who.linkId !== undefined ? { linkId: who.linkId } : {}),
     ...(who.edgePull !== undefined ? { edgePull: who.edgePull } : {}),
   };
   const listener = new Listener(socket, init, head.path);

@@ -17,6 +17,7 @@ export interface ListenerInit {
   metaint: number | null;
   auth?: string;
   username?: string;
+  linkId?: string;
   /** A gateway edge's pull (its id): it carries that gateway's reported listeners, so it is not one itself. */
   edgePull?: string;
 }
@@ -42,6 +43,8 @@ export class Listener {
   readonly connectedAt: number;
   readonly auth: string;
   readonly username: string | undefined;
+  /** The link (contracts/links.ts) the listener came with. */
+  readonly linkId: string | undefined;
   /** The gateway whose edge this pull feeds, or null for a player (relay/edge/hub.ts). */
   readonly edgePull: string | null;
   readonly sink: Writable;
@@ -75,6 +78,7 @@ export class Listener {
     this.connectedAt = init.connectedAt;
     this.auth = init.auth ?? 'anonymous';
     this.username = init.username;
+    this.linkId = init.linkId;
     this.edgePull = init.edgePull ?? null;
     this.home = home;
     this.#icy = init.metaint ? new IcyInterleaver(init.metaint) : null;
@@ -179,6 +183,7 @@ export class Listener {
       auth: this.auth,
     };
     if (this.username !== undefined) s.username = this.username;
+    if (this.linkId !== undefined) s.linkId = this.linkId;
     return s;
   }
 }

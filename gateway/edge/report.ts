@@ -303,6 +303,7 @@ export class EdgeReporter {
       bytesSent: l.bytesSent,
     };
     if (l.username !== undefined) r.username = l.username.slice(0, 1024);
+    if (l.linkId !== undefined) r.linkId = l.linkId;
     return r;
   }
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { mountName } from '../../config/schema.ts';
 import type { Edge } from './fan-out.ts';
+import type { ListenerIdentity } from '../../stream/listen.ts';
 
 const streaming = new WeakSet<Socket>();
 
@@ -27,7 +28,7 @@ export function mountOfTarget(target: string): string | null {
 }
 
 /** Hands the request's connection to the edge; false when the target names no mount (the caller forwards it). */
-export function serveOnEdge(edge: Edge, req: IncomingMessage, res: ServerResponse, target: string, ip: string): boolean {
+export function serveOnEdge(edge: Edge, req: IncomingMessage, res: ServerResponse, target: string, ip: string, who: Omit<ListenerIdentity, 'ip' | 'edgePull'> = {}): boolean {
   const mount = mountOfTarget(target);
   if (mount === null) return false;
   const socket = req.socket;
@@ -38,6 +39,6 @@ export function serveOnEdge(edge: Edge, req: IncomingMessage, res: ServerRespons
     const value = req.headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
   };
-  edge.serve(socket, { path: mount, get }, { ip });
+  edge.serve(socket, { path: mount, get }, { ...who, ip });
   return true;
 }

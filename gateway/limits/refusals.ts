@@ -31,6 +31,7 @@ export const REASON_OF_CODE: Readonly<Record<GatewayErrorCode, SecurityReason>> 
   GW_TOKEN_EXPIRED: 'bad-credentials',
   GW_TOKEN_WRONG_MOUNT: 'bad-credentials',
   GW_TOKEN_REVOKED: 'bad-credentials',
+  GW_LINK_CLOSED: 'bad-credentials',
   GW_TOKEN_IN_USE: 'rate-limited',
   GW_TOO_MANY_CONNECTIONS: 'rate-limited',
   GW_TOO_MANY_STREAMS: 'rate-limited',

@@ -5,6 +5,7 @@
 // until its response or its connection closes: the edge takes a stream's socket away from the
 // response (../edge/takeover.ts), so only the socket says when that listener left.
 import type http from 'node:http';
+import type { Socket } from 'node:net';
 import { noteDeny, type GatewayContext } from '../context.ts';
 import type { Gated } from '../ports/http-gate.ts';
 import { denied, LimiterFailed, type AuthVerdict } from './verdict.ts';
@@ -24,6 +25,18 @@ export function linkPageMount(gated: Extract<Gated, { kind: 'allow' }>): string 
   if (gated.token === null || !LINK_PAGE_ROUTES.has(gated.route)) return null;
   // An unreadable token still goes through the check, which refuses it as malformed.
   return claimedMount(gated.token) ?? '/';
+}
+
+/** How a stream's listener came in, for the edge's report to the relay (listener lists show the link). */
+export interface AdmittedAs {
+  readonly auth: string;
+  readonly linkId?: string;
+}
+const admitted = new WeakMap<Socket, AdmittedAs>();
+
+/** How the listener on this socket was let in; undefined when it needed no credential. */
+export function admittedAs(socket: Socket): AdmittedAs | undefined {
+  return admitted.get(socket);
 }
 
 /** Basic auth challenge (RFC 7617 §2, charset §2.1); sent only when no credentials were. */
@@ -73,9 +86,13 @@ export async function admitListener(ctx: GatewayContext, req: http.IncomingMessa
     session.end();
     return false;
   }
+  // A stream let in through a link is held under it: its revocation or expiry cuts the socket (links.ts).
+  const held = session.linkId !== undefined && gated.route === 'stream' ? ctx.listenerAuth.links?.hold(session.linkId, { cut: () => socket.destroy() }) : undefined;
+  if (gated.token !== null && gated.route === 'stream') admitted.set(socket, { auth: 'token', ...(session.linkId !== undefined ? { linkId: session.linkId } : {}) });
   const end = (): void => {
     res.off('close', end);
     socket.off('close', end);
+    held?.();
     session.end();
   };
   res.once('close', end);

@@ -10,6 +10,7 @@ import { HtpasswdStore } from './htpasswd-file.ts';
 import { checkHtpasswd } from './basic.ts';
 import { RevocationList, revocationsPath } from './revocations.ts';
 import { TokenCheck } from './token.ts';
+import type { LinkTable } from './links.ts';
 import { allowed, blockBefore, denied, type AuthDeps, type AuthVerdict, type ListenerRequest } from './verdict.ts';
 import { WebhookCheck } from './webhook.ts';
 
@@ -60,6 +61,11 @@ export class ListenerAuth {
       stores.set(m.htpasswd, store);
     }
     return new ListenerAuth(o, stores);
+  }
+
+  /** The operator's links (links.ts), shared by every ListenerAuth a reload builds. */
+  get links(): LinkTable | undefined {
+    return this.#deps.links;
   }
 
   /** Follow edits of the htpasswd files. */

@@ -1,6 +1,8 @@
 // Stream links (policies/tokens.ts) at the door: verified against the mount of the request, expiry
 // checked now, when the stream opens, never during it; at most maxUses listeners per link at
-// once, counted while their responses are open. Every refusal is a 403 (429 when the link is in
+// once, counted while their responses are open. A token whose id is in the operator's table of
+// links (links.ts) is that link: revoked or expired it answers GW_LINK_CLOSED, its maxListeners
+// is the limit, and its players are cut when it is revoked or expires (gate.ts holds them). Every refusal is a 403 (429 when the link is in
 // use): a player or a browser must never show a password prompt for a link.
 import { ConcurrentCounter } from '../limits/connection-limits.ts';
 import { StreamTokens, TOKEN_ERRORS, type TokenVerdict } from '../../policies/tokens.ts';
@@ -44,17 +46,23 @@ export class TokenCheck {
     const blocked = await blockBefore(this.deps, attempt, true);
     if (blocked) return blocked;
     const verdict = (await this.#current()).verify(token, request.mount, this.deps.clock.now());
+    // A link of the operator's (links.ts): revoked and expired answer alike, before the mount.
+    const link = 'claims' in verdict ? this.deps.links?.get(verdict.claims.id) : undefined;
+    if (link && (verdict.kind === 'expired' || verdict.kind === 'revoked' || this.deps.links!.closed(link))) {
+      return denied('GW_LINK_CLOSED', 'the link is revoked or has expired');
+    }
     if (verdict.kind !== 'ok') {
       if (FORGED.has(verdict.kind)) await countOutcome(this.deps, attempt, 'failure');
       return denied(TOKEN_ERRORS[verdict.kind], REASONS[verdict.kind]);
     }
     await countOutcome(this.deps, attempt, 'success');
+    if (link) this.deps.links!.used(link.id);
     // Playlists and HLS files are short requests: only a stream holds a use of the link.
     if (request.route !== 'stream') return allowed();
-    const limit = Math.min(verdict.claims.maxUses ?? Infinity, mountMaxUses ?? Infinity);
+    const limit = Math.min((link ? link.maxListeners : verdict.claims.maxUses) ?? Infinity, mountMaxUses ?? Infinity);
     const lease = this.#uses.acquire(verdict.claims.id, limit);
     if (!lease) return denied('GW_TOKEN_IN_USE', 'the stream link is at its limit of concurrent listeners');
-    return allowed({ end: () => lease.release() });
+    return allowed({ end: () => lease.release(), ...(link ? { linkId: link.id } : {}) });
   }
 
   /** The verifier with the revocation list in force. */

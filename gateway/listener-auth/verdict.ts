@@ -8,6 +8,7 @@ import type { NowClock } from '../limits/connection-limits.ts';
 import type { GatewayErrorCode } from '../../policies/errors.ts';
 import type { Attempt, CredentialLimiter, LimitState, Outcome } from '../limits/rate-limit.ts';
 import type { GatewayEvents } from '../events.ts';
+import type { LinkTable } from './links.ts';
 
 export interface ListenerRequest {
   readonly method: string;
@@ -27,6 +28,8 @@ export interface ListenerRequest {
 /** A listener let in. `end` is called once the response closed (idempotent). */
 export interface ListenerSession {
   end(): void;
+  /** The link (links.ts) the listener came with: a revocation or its expiry cuts it. */
+  readonly linkId?: string;
 }
 
 export type AuthVerdict =
@@ -45,6 +48,8 @@ export interface AuthDeps {
   readonly limiter: CredentialLimiter;
   readonly clock: NowClock;
   readonly events: EventEmitter<GatewayEvents>;
+  /** The operator's links (links.ts); kept across reloads. Without it, no token is a link. */
+  readonly links?: LinkTable;
 }
 
 export const NO_SESSION: ListenerSession = { end: () => {} };

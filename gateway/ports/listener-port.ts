@@ -11,7 +11,7 @@ import type { Edge } from '../edge/fan-out.ts';
 import { ownedByEdge, serveOnEdge } from '../edge/takeover.ts';
 import type { Forwarder } from '../forward/proxy.ts';
 import { gateRequest, guardHttpServer, httpServerOptions, inTurn } from './http-gate.ts';
-import { admitListener, linkPageMount } from '../listener-auth/gate.ts';
+import { admitListener, admittedAs, linkPageMount } from '../listener-auth/gate.ts';
 import { denyOnResponse, PORT_METHODS } from './respond.ts';
 
 
@@ -55,7 +55,7 @@ function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, 
     // The mount's listener authentication (stream links, htpasswd, webhook); it refuses itself.
     if (!(await admitListener(ctx, req, res, gated, ip))) return;
     // Streams are served by the edge, one upstream pull per mount (docs/gateway-security.md#listener-fan-out-at-the-edge); the rest is forwarded.
-    if (gated.route === 'stream' && req.method === 'GET' && serveOnEdge(edge, req, res, gated.target, ip)) return;
+    if (gated.route === 'stream' && req.method === 'GET' && serveOnEdge(edge, req, res, gated.target, ip, admittedAs(req.socket))) return;
     ctx.events.emit('forward', { role: 'listener', ip, route: gated.route, target: `${req.method} ${gated.target}` });
     // Verified by admitListener: the page and status of a link show its mount alone (relay/page/mounts.ts).
     const linkMount = linkPageMount(gated);

@@ -73,6 +73,7 @@ class EdgeSession implements ListenerSession {
       auth: l.auth,
     };
     if (l.username !== undefined) s.username = l.username;
+    if (l.linkId !== undefined) s.linkId = l.linkId;
     return s;
   }
 

@@ -9,6 +9,7 @@ import type { ListenerStats } from '../../stream/types.ts';
 import type { Clock, Timer } from '../../stream/clock.ts';
 import type { ListenerSession, Mount } from '../../stream/mount.ts';
 import type { MountRegistry } from '../../stream/mount-registry.ts';
+import { claimedId } from '../../policies/tokens.ts';
 
 /** Who asks: what tells one HLS player from another. */
 export interface HlsClient {
@@ -26,17 +27,20 @@ export class HlsSession implements ListenerSession {
   readonly userAgent: string;
   readonly connectedAt: number;
   readonly mount: Mount;
+  /** The token id of the stream link it came with (a link's id, contracts/links.ts); undefined without one. */
+  readonly linkId: string | undefined;
   bytesSent = 0;
   lastSeen: number;
   #timer: Timer | null = null;
   readonly #onEnd: () => void;
 
-  constructor(init: { id: number; ip: string; userAgent: string; mount: Mount; now: number; onEnd: () => void }) {
+  constructor(init: { id: number; ip: string; userAgent: string; mount: Mount; now: number; onEnd: () => void; linkId?: string }) {
     this.id = init.id;
     this.ip = init.ip;
     this.userAgent = init.userAgent;
     this.mount = init.mount;
     this.connectedAt = init.now;
+    this.linkId = init.linkId;
     this.lastSeen = init.now;
     this.#onEnd = init.onEnd;
   }
@@ -58,7 +62,8 @@ export class HlsSession implements ListenerSession {
       connectedAt: this.connectedAt,
       bytesSent: this.bytesSent,
       mount: this.mount.name,
-      auth: 'anonymous',
+      auth: this.linkId === undefined ? 'anonymous' : 'token',
+      ...(this.linkId === undefined ? {} : { linkId: this.linkId }),
     };
   }
 
@@ -102,6 +107,8 @@ export class HlsSessions {
       userAgent: client.userAgent,
       mount,
       now: this.#clock.now(),
+      // The gateway verified the link before forwarding; its id is read, not checked, here.
+      ...(client.link === '' ? {} : { linkId: claimedId(client.link) ?? undefined }),
       onEnd: () => {
         if (this.#byKey.get(k) === session) this.#byKey.delete(k);
       },
