@@ -13,6 +13,7 @@ import { HOW_TO_GET_FFMPEG } from './ffmpeg-binary.ts';
 import { combine, LevelMeter, loudest, type Levels } from './levels.ts';
 import { OggPager } from './ogg-pages.ts';
 import { SilenceDetector, type SilenceSettings } from './silence.ts';
+import { SilenceReporter } from './report-silence.ts';
 import { connectSource, type ConnectResult } from './source-connection.ts';
 import { StatusMachine, type StatusReport } from './status.ts';
 
@@ -65,6 +66,7 @@ export class PushAgent extends EventEmitter<AgentEvents> {
   readonly #machine: StatusMachine;
   readonly #meter: LevelMeter;
   readonly #silence: SilenceDetector;
+  readonly #reporter: SilenceReporter;
   readonly #pager: OggPager | null;
   readonly #maxBuffered: number;
   #socket: TLSSocket | null = null;
@@ -91,6 +93,9 @@ export class PushAgent extends EventEmitter<AgentEvents> {
     this.#machine = new StatusMachine(this.#now());
     this.#meter = new LevelMeter(o.encoding.channels);
     this.#silence = new SilenceDetector(o.silence);
+    // The server learns of silence from the status reports (docs/push.md#silence-on-the-server).
+    this.#reporter = new SilenceReporter({ link: o.link, userAgent: o.userAgent, afterMs: o.silence.afterMs, now: this.#now, log: (line) => this.emit('log', line), ca: o.ca });
+    this.on('status', (r) => this.#reporter.observe(r));
     this.#pager = o.encoding.codec === 'opus' ? new OggPager() : null;
     // About 4 s of audio may wait in the socket; beyond that the network is too slow and audio is dropped.
     this.#maxBuffered = Math.max(32_768, o.encoding.bitrate * 125 * 4);
@@ -116,6 +121,7 @@ export class PushAgent extends EventEmitter<AgentEvents> {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#reporter.stop();
     for (const t of this.#timers) clearTimeout(t);
     for (const i of this.#intervals) clearInterval(i);
     this.#socket?.destroy();

@@ -94,6 +94,31 @@ export interface MountView {
   listenerHistory: number[];
   /** Bytes per second sent to this mount's listeners, same sampling as listenerHistory. */
   bandwidthHistory: number[];
+  /** The live source's connection (docs/api.md#sources); null when the mount has no source. */
+  source: SourceView | null;
+}
+
+/** One live source connection as the relay sees it (contracts/source-stats.ts). */
+export interface SourceView {
+  kind: 'source' | 'relay' | 'file';
+  /** When the relay took this source; after a relay restart, when the gateway handed the held source over again. */
+  connectedAt: string;
+  /** The encoder's address as the gateway saw it (the upstream's for a pull); null for a file. */
+  ip: string | null;
+  /** The encoder's User-Agent; null when it sent none. */
+  userAgent: string | null;
+  /** Bytes received from this source since connectedAt. */
+  bytesIn: number;
+  /** kbit/s received over the last 10 s; null for the first 2 s. */
+  measuredKbps: number | null;
+  /** kbit/s the source declared (ice-bitrate, else its first MP3 frame header); null when unknown. */
+  declaredKbps: number | null;
+  /** Times a source came back on this mount since icegate started, relay restarts the gateway held it across included. */
+  reconnects: number;
+  /** Reported by an `icegate push` agent (docs/push.md#silence-on-the-server); null: the source does not report (ffmpeg, BUTT, a pull) or has not yet. */
+  silent: boolean | null;
+  /** Since when the input has been silent, as the agent measured it (may precede connectedAt); null unless silent. */
+  silentSince: string | null;
 }
 
 export interface ListenerView {

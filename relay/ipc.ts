@@ -10,6 +10,7 @@ import type { RunningRelay } from './start.ts';
 import { allMountStats } from './status/snapshot.ts';
 import { setUnlistedMounts } from './status/unlisted.ts';
 import { unlistedMounts } from '../config/unlisted-mounts.ts';
+import { sourceTrackerOf } from './source-tracker.ts';
 
 /** Does nothing unless the relay runs under `icegate start` (an IPC channel exists). */
 export function serveSupervisor(relay: RunningRelay): void {
@@ -25,7 +26,11 @@ export function serveSupervisor(relay: RunningRelay): void {
       case 'ping':
         return 'pong';
       case 'snapshot':
-        return { mounts: allMountStats(ctx), listeners: Object.fromEntries(ctx.registry.list().map((m) => [m.name, m.listenerCount])) };
+        return {
+          mounts: allMountStats(ctx),
+          listeners: Object.fromEntries(ctx.registry.list().map((m) => [m.name, m.listenerCount])),
+          sources: sourceTrackerOf(ctx)?.snapshot() ?? null,
+        };
       case 'listeners': {
         const mount = mountOf(r.params.mount);
         // Stream listeners, HLS players and the listeners the gateway's edge reports.

@@ -51,6 +51,7 @@ export const RELAY_ERRORS = {
   RELAY_NO_SUCH_ACTION: { status: 400, message: 'No such action', body: 'html', when: '/admin.cgi with a mode other than updinfo.' },
   RELAY_NO_URL_UPDATES: { status: 400, message: 'mountpoint will not accept URL updates', body: 'html', when: '/admin.cgi for an Ogg or WebM mount, which carries no ICY titles.' },
   RELAY_INCOMPATIBLE_DESTINATION: { status: 400, message: 'Destination has a different format', body: 'html', when: 'moveclients names a destination whose codec the listeners\' players cannot switch to.' },
+  RELAY_BAD_SILENCE_REPORT: { status: 400, message: 'Bad silence report', body: 'plain', detailSeparator: ': ', when: 'An /admin/metadata?mode=silence report whose silent= or for= is malformed (docs/push.md#silence-on-the-server).' },
 } as const satisfies Record<string, RelayErrorEntry>;
 
 export type RelayErrorCode = keyof typeof RELAY_ERRORS;

@@ -5,6 +5,7 @@ import type { Clock, Timer } from '../stream/clock.ts';
 import type { ComponentSet } from './component-set.ts';
 import { GroupSampler, type GroupUsage } from './proc-usage.ts';
 import { MountHistory, mountTotals, type GatewayReport, type RelayReport } from './state.ts';
+import { SourceReconnects } from './source-view.ts';
 
 /** How long a child gets to answer `snapshot`. */
 const REPORT_TIMEOUT_MS = 2000;
@@ -25,6 +26,8 @@ export class Poller {
   gatewayReport: GatewayReport | null = null;
   usage = new Map<number, GroupUsage>();
   readonly history = new MountHistory();
+  /** Sources that came back per mount, across relay restarts. */
+  readonly reconnects = new SourceReconnects();
   readonly #sampler = new GroupSampler();
   #lastHistory = Number.NEGATIVE_INFINITY;
   #timer: Timer | null = null;
@@ -74,6 +77,7 @@ export class Poller {
     ]);
     this.relayReport = relay?.state === 'running' ? ((r as RelayReport | null) ?? this.relayReport) : null;
     this.gatewayReport = gateway?.state === 'running' ? ((g as GatewayReport | null) ?? this.gatewayReport) : null;
+    this.reconnects.update(this.relayReport?.sources ?? null);
     this.usage = this.#sampler.sample(this.o.components.values().map((c) => c.pid).filter((p): p is number => p !== null));
     const now = this.o.clock.now();
     if (now - this.#lastHistory >= this.o.historyMs) {

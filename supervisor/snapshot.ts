@@ -46,7 +46,7 @@ export class Snapshots {
       health: overallHealth(views, security),
       components: views,
       host: s.host(),
-      mounts: mountViews(s.poller.relayReport, s.poller.gatewayReport, s.poller.history),
+      mounts: mountViews(s.poller.relayReport, s.poller.gatewayReport, s.poller.history, s.poller.reconnects),
       security,
       audit: s.audit(),
     };

@@ -3,12 +3,16 @@
 // Pure; main.ts feeds it and the control server serves the result.
 import type { MountStats } from '../stream/types.ts';
 import type { ComponentView, MountView, SecurityReason, SecurityView } from '../contracts/control-api.ts';
+import type { RelaySources } from '../contracts/source-stats.ts';
+import { sourceView, type SourceReconnects } from './source-view.ts';
 
 /** What the relay answers to `snapshot`. */
 export interface RelayReport {
   mounts: MountStats[];
   /** Players per mount, the gateway's pulls not counted. */
   listeners: Record<string, number>;
+  /** Each live source's figures (relay/source-tracker.ts); absent from an older relay. */
+  sources?: RelaySources | null;
 }
 
 /** What the gateway answers to `snapshot`. */
@@ -72,7 +76,7 @@ export function mountTotals(relay: RelayReport | null, gateway: GatewayReport | 
   }));
 }
 
-export function mountViews(relay: RelayReport | null, gateway: GatewayReport | null, history: MountHistory): MountView[] {
+export function mountViews(relay: RelayReport | null, gateway: GatewayReport | null, history: MountHistory, reconnects?: SourceReconnects): MountView[] {
   if (relay === null) return [];
   const totals = new Map(mountTotals(relay, gateway).map((t) => [t.mount, t]));
   return relay.mounts.map((m) => ({
@@ -94,6 +98,7 @@ export function mountViews(relay: RelayReport | null, gateway: GatewayReport | n
     bytesSent: totals.get(m.mount)?.bytesSent ?? m.bytesSent,
     listenerHistory: history.listeners(m.mount),
     bandwidthHistory: history.bandwidth(m.mount),
+    source: sourceView(m, relay.sources?.mounts[m.mount] ?? null, reconnects?.of(m.mount) ?? 0),
   }));
 }
 

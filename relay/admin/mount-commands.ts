@@ -14,6 +14,8 @@ import { listClientsDocument, sourceListDocument, statsDocument, updateMetadataD
 import { acceptsUrlUpdates, titleUpdate } from './metadata.ts';
 import { sendHtmlSuccess, sendIceResponse, sendXml } from './reply.ts';
 import { edgeHubOf } from '../edge/hub.ts';
+import { SILENCE_MODE } from '../../contracts/source-stats.ts';
+import { silenceReport } from './silence-report.ts';
 
 export type MountCommand = (ctx: RelayContext, r: RouteRequest, mount: Mount) => void;
 
@@ -67,9 +69,10 @@ export const killSource: MountCommand = (_ctx, r, mount) => {
   sendIceResponse(r.res, 'Source Removed', true);
 };
 
-export const updateMetadata: MountCommand = (_ctx, r, mount) => {
+export const updateMetadata: MountCommand = (ctx, r, mount) => {
   const mode = r.query.get('mode');
   if (mode === null) return sendError(r.res, 'RELAY_MISSING_PARAMETER');
+  if (mode === SILENCE_MODE) return silenceReport(ctx, r, mount);
   if (mode !== 'updinfo') return sendIceResponse(r.res, 'No such action', false);
   if (!acceptsUrlUpdates(mount.codec, mount.contentType)) return sendIceResponse(r.res, 'Mountpoint will not accept URL updates', true);
   const update = titleUpdate(rawQuery(r));

@@ -18,6 +18,8 @@ interface Row {
   /** Listeners connected before the request. */
   readonly listeners?: readonly string[];
   readonly request: string;
+  /** The detail the relay's own errors append (stream/errors.ts detailSeparator). */
+  readonly detail?: string;
 }
 
 const put = (mount: string, lines: readonly string[]): string => sourceHead(`PUT ${mount} HTTP/1.1`, ['Host: 127.0.0.1', ...lines]);
@@ -59,6 +61,7 @@ const rows: Row[] = [
   { code: 'RELAY_NO_SUCH_ACTION', relay: SHOUTCAST_ON, sources: { '/stream': 'audio/mpeg' }, request: getReq(`/admin.cgi?mode=frobnicate&pass=${SECRETS.sourcePassword}&song=x`) },
   { code: 'RELAY_NO_URL_UPDATES', relay: SHOUTCAST_ON, sources: { '/stream': 'audio/webm' }, request: getReq(`/admin.cgi?mode=updinfo&pass=${SECRETS.sourcePassword}&song=x`) },
   { code: 'RELAY_BAD_REQUEST', request: 'PUT /m.mp3\r\n\r\n' },
+  { code: 'RELAY_BAD_SILENCE_REPORT', sources: MP3, request: admin('/admin/metadata?mount=/live.mp3&mode=silence&silent=maybe'), detail: 'silent= must be given once, as 1 or 0' },
   // headerTimeout is whole seconds (at least 1): the relay's own timer, waited for by the close.
   { code: 'RELAY_HEADER_TIMEOUT', relay: { limits: { headerTimeout: 1 } }, request: 'PUT /m.mp3 HTTP/1.1\r\nHost: 127.0.0.1\r\n' },
   { code: 'RELAY_REQUEST_TOO_LARGE', request: `GET /m.mp3 HTTP/1.1\r\nX-Filler: ${'a'.repeat(5000)}\r\n\r\n` },
@@ -85,7 +88,7 @@ for (const row of rows) {
       for (const mount of row.listeners ?? []) open.push((await openStream(relay.port(), mount)) as StreamClient);
       const client = new RawClient(relay.port(), row.request);
       const reply = await client.untilClosed();
-      t.is(masked(reply), masked(renderError(row.code)), row.code);
+      t.is(masked(reply), masked(renderError(row.code, row.detail === undefined ? {} : { detail: row.detail })), row.code);
     } finally {
       for (const c of open) c.socket.destroy();
       await relay.close();

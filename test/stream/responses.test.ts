@@ -76,6 +76,7 @@ const EXPECTED: Record<RelayErrorCode, [string, string, string, string]> = {
   RELAY_NO_SUCH_ACTION: ['400 Bad Request', HTML, '', html(400, 'No such action')],
   RELAY_NO_URL_UPDATES: ['400 Bad Request', HTML, '', html(400, 'mountpoint will not accept URL updates')],
   RELAY_INCOMPATIBLE_DESTINATION: ['400 Bad Request', HTML, '', html(400, 'Destination has a different format')],
+  RELAY_BAD_SILENCE_REPORT: ['400 Bad Request', PLAIN, '', 'Bad silence report'],
   RELAY_MOUNT_RESERVED: ['403 Forbidden', PLAIN, '', 'Mountpoint name is reserved'],
   RELAY_BAD_REQUEST: ['400 Bad Request', PLAIN, '', 'Bad request'],
   RELAY_HEADER_TIMEOUT: ['408 Request Timeout', PLAIN, '', 'Request header timeout'],

@@ -1,6 +1,6 @@
 // A control-API snapshot with everything the dashboard shows, for pure tests and the fake
 // control server. Times are fixed so rendered text is stable.
-import type { ComponentView, ListenersPage, LogPage, MountView, StateSnapshot } from '../../contracts/control-api.ts';
+import type { ComponentView, ListenersPage, LogPage, MountView, SourceView, StateSnapshot } from '../../contracts/control-api.ts';
 
 export const NOW = '2026-03-01T12:00:00.000Z';
 
@@ -39,6 +39,24 @@ export function mount(partial: Partial<MountView> & Pick<MountView, 'mount'>): M
     bytesSent: 5_000_000,
     listenerHistory: [0, 1, 2, 3, 3, 5, 7, 3],
     bandwidthHistory: [0, 16000, 32000, 48000],
+    source: partial.live === false ? null : source({}),
+    ...partial,
+  };
+}
+
+/** A live source as an encoder that does not report silence (ffmpeg) shows it. */
+export function source(partial: Partial<SourceView>): SourceView {
+  return {
+    kind: 'source',
+    connectedAt: '2026-03-01T11:30:00.000Z',
+    ip: '198.51.100.20',
+    userAgent: 'Lavf/58.20.100',
+    bytesIn: 28_800_000,
+    measuredKbps: 127,
+    declaredKbps: 128,
+    reconnects: 2,
+    silent: null,
+    silentSince: null,
     ...partial,
   };
 }
