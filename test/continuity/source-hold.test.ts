@@ -2,7 +2,7 @@
 // that records every byte, the encoder's connection stays open, the same head is sent again to
 // the returning upstream, held audio follows from a frame boundary; an upstream that never
 // returns releases the source after gateway.hold.sources with a log line; a flood during the
-// hold is bounded and counted.
+// hold is bounded and counted, and another source on the gateway keeps its pace meanwhile.
 import test from 'ava';
 import tls from 'node:tls';
 import { lenientUpstream, testGateway } from '../gateway/server-harness.ts';
@@ -123,4 +123,48 @@ test('a source that floods during the hold: bounded to the rate before the break
   t.true(resent < 200_000, `${resent} bytes resent`);
   t.true(gw.hold.snapshot().bytesDropped > 500_000);
   client.destroy();
+});
+
+test('a source flooding during its hold slows no other source: the other keeps its pace upstream', async (t) => {
+  let answering = true;
+  const isOther = (d: Buffer): boolean => d.toString('latin1').startsWith('PUT /other.mp3 ');
+  const upstream = await lenientUpstream(t, (c) => void c.until(headEnd).then((d) => (answering || isOther(d)) && c.socket.write('HTTP/1.0 200 OK\r\n\r\n'), closedEarly));
+  const { gw } = await testGateway(t, upstream.port, { hold: { sources: 30, buffer: 1 } });
+  const audio = await mp3(8);
+  const flooder = await connectTls(gw.ports().source);
+  flooder.write(PUT);
+  let stopFlood = pace(flooder, audio, 10);
+  t.teardown(() => stopFlood());
+  const first = await upstream.next();
+  await first.until((d) => bodyOf(d).length > 50_000);
+  // The other source, 100 KiB/s, counting what it sent after its head.
+  const other = await connectTls(gw.ports().source);
+  other.write(PUT.replace('/live.mp3', '/other.mp3'));
+  let sent = 0;
+  const tick = setInterval(() => {
+    const piece = audio.subarray(sent % (audio.length - 1024), (sent % (audio.length - 1024)) + 1024);
+    other.write(piece);
+    sent += piece.length;
+  }, 10);
+  t.teardown(() => clearInterval(tick));
+  const otherUp = await upstream.next();
+  await otherUp.until((d) => bodyOf(d).length > 20_000);
+  // The flooder's relay goes away and nobody answers it; it floods at many times its rate.
+  answering = false;
+  first.socket.destroy();
+  stopFlood();
+  stopFlood = pace(flooder, audio, 1, 8192);
+  const dropped = gw.hold.snapshot().bytesDropped;
+  await new Promise<void>((resolve) => {
+    const check = (): void => (gw.hold.snapshot().bytesDropped - dropped > 2_000_000 ? resolve() : void setTimeout(check, 20));
+    check();
+  });
+  const sentDuring = sent;
+  // At the end of the flood, everything the other source sent is upstream, less what is in flight.
+  t.true(bodyOf(otherUp.received()).length >= sentDuring - 64 * 1024, `${bodyOf(otherUp.received()).length} of ${sentDuring} bytes`);
+  t.true(gw.hold.snapshot().bytesDropped - dropped > 2_000_000, 'the flood was dropped and counted');
+  t.like(gw.hold.snapshot(), { sourcesHeld: 1 });
+  stopFlood();
+  flooder.destroy();
+  other.destroy();
 });
