@@ -6,6 +6,7 @@
 // the channel is never handed a function or a socket.
 import { z } from 'zod';
 import type { Config } from '../config/schema.ts';
+import { gatewayLinks } from './link-store.ts';
 
 /** Set in a supervised child's environment: what it must bind instead of the configured values. */
 export const OVERRIDES_ENV = 'ICEGATE_SUPERVISED';
@@ -50,6 +51,10 @@ export const requestSchema = z.discriminatedUnion('method', [
   request('unban', z.object({ ip })),
   // Apply the live keys of this configuration, or refuse and keep the settings in force.
   request('reload', z.object({ config })),
+  // The gateway: the whole table of links (contracts/link-store.ts); players of closed links are cut.
+  request('links', z.object({ links: gatewayLinks })),
+  // The gateway: per link id, the stream players it holds and its last use (LinkUsage).
+  request('link-usage', empty),
 ]);
 
 export type SupervisorRequest = z.infer<typeof requestSchema>;

@@ -36,6 +36,8 @@ export interface GatewayEvents {
   edge: [{ readonly level: 'info' | 'warn' | 'error'; readonly message: string }];
   /** Sources and players held across a relay restart (gateway/hold): held, resumed, released. */
   hold: [{ readonly level: 'info' | 'warn'; readonly message: string }];
+  /** A link (listener-auth/links.ts) was revoked or expired and its stream players were cut; the id only, never the token. */
+  link: [{ readonly level: 'info'; readonly message: string }];
   /** Certificates by ACME (gateway/acme/): orders, renewals and failures, with the CA's error. */
   acme: [{ readonly level: 'info' | 'error'; readonly message: string }];
   /** An address came under a ban or credential block (security.ts); `closed`: its connections closed. */

@@ -46,6 +46,13 @@ export function serveSupervisor(gateway: RunningGateway, prepare: (config: Confi
         });
         return 'gateway settings applied';
       }
+      case 'links': {
+        // The supervisor's table of links (contracts/link-store.ts): closed links' players are cut now.
+        gateway.links.replace(r.params.links);
+        return `${r.params.links.length} link(s)`;
+      }
+      case 'link-usage':
+        return gateway.links.usage();
       default:
         throw new ChildError('not-found', `the gateway has no ${r.method}`);
     }

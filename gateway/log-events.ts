@@ -57,6 +57,7 @@ export function logEvents(events: EventEmitter<GatewayEvents>, write: LogWriter,
   events.on('auth-file-error', (f) => out('warn', 'auth-file-error', null, null, { file: f.file, message: f.message }));
   events.on('edge', (x) => out(x.level, 'edge', null, null, { message: x.message }));
   events.on('hold', (x) => out(x.level, 'hold', null, null, { message: x.message }));
+  events.on('link', (x) => out(x.level, 'link', null, null, { message: x.message }));
   events.on('acme', (x) => out(x.level, 'acme', null, null, { message: x.message }));
 }
 

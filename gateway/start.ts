@@ -7,6 +7,7 @@ import type tlsTypes from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { Config, ResolvedSecrets } from '../config/schema.ts';
 import { EDGE_PULL_HEADER } from '../contracts/edge.ts';
+import { FORWARD_KEY_HEADER } from '../contracts/forward-key.ts';
 import { compilePolicy, type Policy } from '../policies/evaluate.ts';
 import type { NowClock } from './limits/connection-limits.ts';
 import type { CredentialLimiter } from './limits/rate-limit.ts';
@@ -33,6 +34,9 @@ import type { AcmeManager } from './acme/manager.ts';
 import type { Clock } from '../stream/clock.ts';
 import { setUpAcme } from './acme/setup.ts';
 import { ensureAdminCa, ensureServerCertificate } from './tls/files.ts';
+import { withTokenKeyring } from '../config/secrets.ts';
+import { LinkTable } from './listener-auth/links.ts';
+import { systemClock as timerClock } from '../stream/clock.ts';
 
 export interface GatewayPorts {
   listener: number;
@@ -60,8 +64,12 @@ export interface StartGatewayOptions {
   secrets?: ResolvedSecrets;
   /** Timing of the channel that reports the edge's listeners (tests shorten it). */
   channel?: Pick<EdgeReporterOptions, 'intervalMs' | 'flushDelayMs' | 'backoff'>;
+  /** The clock of links' expiry (tests move it); default: `clock` with real timers. */
+  linksClock?: Clock;
   /** The clock of ACME's renewals and retries (tests move it). */
   acmeClock?: Clock;
+  /** The relay core's forward key (contracts/forward-key.ts); null or absent = none is sent. */
+  forwardKey?: string | null;
 }
 
 export interface RunningGateway {
@@ -86,6 +94,8 @@ export interface RunningGateway {
    * are. Rejects, changing nothing, when an htpasswd file cannot be read.
    */
   reload(config: Config): Promise<void>;
+  /** The operator's links: replaced by the supervisor's `links` message, their use for GET /v1/links. */
+  readonly links: LinkTable;
   /** The configuration in force (the start's, with the live keys of the last reload). */
   config(): Config;
   close(): Promise<void>;
@@ -94,8 +104,10 @@ export interface RunningGateway {
 const systemClock: NowClock = { now: () => Date.now() };
 
 export async function startGateway(o: StartGatewayOptions): Promise<RunningGateway> {
-  const g = o.config.gateway;
   const stateDir = o.stateDir ?? o.config.stateDir;
+  // With no key in gateway.tokens.keys, stream links are signed with one generated into secrets.yaml.
+  o = { ...o, config: await withTokenKeyring(o.config, { stateDir }) };
+  const g = o.config.gateway;
   const serverCert = await ensureServerCertificate(g.tls, stateDir);
   const ca = g.admin.clientCertificates ? await ensureAdminCa(stateDir) : null;
   const generated = [serverCert, ...(ca ? [ca] : [])].filter((e) => e.generated).map((e) => e.paths.cert);
@@ -106,8 +118,17 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const store = await openRateLimitStore(g.rateLimit, (message) => events.emit('limiter-error', { message }));
   const limiter = o.limiter ?? store.limiter;
   const clock = o.clock ?? systemClock;
+  // The operator's links (<stateDir>/links.json); the supervisor sends changes (ipc.ts `links`).
+  const links = await LinkTable.open(stateDir, o.linksClock ?? { now: () => clock.now(), after: timerClock.after }, (id, players, why) =>
+    events.emit('link', { level: 'info', message: `link ${id} ${why}: ${players} stream player(s) cut` }),
+  ).catch((err: unknown) => {
+    tls.close();
+    store.close();
+    throw err;
+  });
   // Reads the htpasswd files: a missing or bad one fails the start, naming the file and line.
-  const listenerAuth = await ListenerAuth.open({ gateway: g, server: o.config.relay.hostname, stateDir, deps: { limiter, clock, events } }).catch((err: unknown) => {
+  const listenerAuth = await ListenerAuth.open({ gateway: g, server: o.config.relay.hostname, stateDir, deps: { limiter, clock, events, links } }).catch((err: unknown) => {
+    links.close();
     tls.close();
     store.close();
     throw err;
@@ -117,7 +138,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     policy: o.policy ?? compilePolicy(),
     limiter,
     listenerAuth,
-    upstream: parseUpstream(g.upstream),
+    upstream: { ...parseUpstream(g.upstream), ...(o.forwardKey ? { forwardKey: o.forwardKey } : {}) },
     limits: headLimits(g.limits),
     clock,
     events,
@@ -154,7 +175,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const edge = new Edge({
     ...o.edge,
     credentials,
-    ...(credentials ? { pullHeaders: [[EDGE_PULL_HEADER, gatewayId]] as const } : {}),
+    pullHeaders: [...(credentials ? [[EDGE_PULL_HEADER, gatewayId] as const] : []), ...(o.forwardKey ? [[FORWARD_KEY_HEADER, o.forwardKey] as const] : [])],
     upstream: ctx.upstream.origin,
     config: edgeRelayConfig(o.config.relay, g.hold.players),
     log: (level, message) => events.emit('edge', { level, message }),
@@ -183,7 +204,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
 
   const want = { ...portsOf(o.config), ...o.ports };
   const listenerPlain = createListenerServer(ctx, forwarder, edge);
-  const live = new LiveSettings({ ctx, security, stateDir, deps: { limiter, clock, events }, servers: [listenerPlain, listenerTls, admin] }, o.config);
+  const live = new LiveSettings({ ctx, security, stateDir, deps: { limiter, clock, events, links }, servers: [listenerPlain, listenerTls, admin] }, o.config);
   const plan: [keyof GatewayPorts, Server, number | null, string][] = [
     ['listener', listenerPlain, want.listener, o.host ?? g.listener.host],
     ['listenerTls', listenerTls, want.listenerTls, o.host ?? g.listener.host],
@@ -203,6 +224,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   const bound = new Map<keyof GatewayPorts, Bound>();
   const closeAll = async (): Promise<void> => {
     acme?.close();
+    links.close();
     reporter?.close();
     edge.close();
     tls.close();
@@ -247,7 +269,8 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
     channel: { gateway: gatewayId, state: () => reporter?.state ?? 'off' },
     security,
     generated,
-    reload: (config) => live.apply(config),
+    reload: async (config) => live.apply(await withTokenKeyring(config, { stateDir })),
+    links,
     config: () => live.current,
     close: closeAll,
   };
