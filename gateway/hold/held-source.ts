@@ -71,6 +71,12 @@ export function headContentType(head: Buffer): string | null {
   return m ? m[1]!.trim() : null;
 }
 
+/** The mount of a source request head (its request target without a query). */
+export function mountOfHead(head: Buffer): string {
+  const target = head.toString('latin1').split('\r\n', 1)[0]!.split(' ')[1] ?? '';
+  return target.split('?', 1)[0]!.slice(0, 1024);
+}
+
 export function runHeldSource(o: HeldSourceOptions): void {
   const { client, hold } = o;
   const framer = createFramer(headContentType(o.head) ?? 'audio/mpeg');
@@ -217,7 +223,12 @@ export function runHeldSource(o: HeldSourceOptions): void {
       if (sock !== up) return;
       up = null;
       if (state === 'streaming') {
-        const lost = onUpstreamLost({ streaming: status === 200, endless: true, notice: readSourceEndNotice(seen), holdMs: hold.settings().sourcesMs });
+        const notice = readSourceEndNotice(seen);
+        if (notice === 'replaced') {
+          hold.stats.takenOver(mountOfHead(o.head), Date.now());
+          hold.log('info', `source ${o.label} was taken over: silent for relay.limits.takeoverAfter, a new connection with its credentials has the mount; its listeners stay`);
+        }
+        const lost = onUpstreamLost({ streaming: status === 200, endless: true, notice, holdMs: hold.settings().sourcesMs });
         if (lost === 'hold') startHold();
         else finish(null);
       } else if (state === 'holding') {

@@ -1,5 +1,6 @@
 // What the holds did, for the gateway's status (IPC) and the dashboard: sources and players held
-// now and in total, the time spent held, and the audio the bounded hold buffers dropped.
+// now and in total, the time spent held, the audio the bounded hold buffers dropped, and the
+// takeovers the relay told the gateway's sources of.
 
 export interface HoldFigures {
   /** Sources held right now (their relay connection broke). */
@@ -22,6 +23,10 @@ export interface HoldFigures {
   longestHoldMs: number;
   /** Bytes of audio dropped by full hold buffers (oldest first). */
   bytesDropped: number;
+  /** Sources of this gateway the relay ended because a new connection took their mount over. */
+  takeovers: number;
+  /** The last takeover: its mount and when (ms since the epoch); null before the first. */
+  lastTakeover: { mount: string; at: number } | null;
 }
 
 export class HoldStats {
@@ -36,6 +41,8 @@ export class HoldStats {
     playerHoldMs: 0,
     longestHoldMs: 0,
     bytesDropped: 0,
+    takeovers: 0,
+    lastTakeover: null,
   };
 
   sourceHeld(): void {
@@ -62,6 +69,11 @@ export class HoldStats {
     f.playersHeld -= n;
     f.playerHoldMs += n * heldMs;
     f.longestHoldMs = Math.max(f.longestHoldMs, heldMs);
+  }
+
+  takenOver(mount: string, at: number): void {
+    this.figures.takeovers++;
+    this.figures.lastTakeover = { mount, at };
   }
 
   dropped(bytes: number): void {
