@@ -18,6 +18,7 @@ import {
   type Tone,
 } from './format.ts';
 import { sanitise, truncate } from './sanitise.ts';
+import { silentMark, sourceColumns, sourceTone } from './source-columns.ts';
 
 export interface Row {
   key: string;
@@ -98,7 +99,7 @@ const HISTORY = 10;
 function mountColumns(now: string): Column<MountView>[] {
   return [
     { header: 'MOUNT', width: 12, drop: 0, flex: true, cell: (m) => sanitise(m.mount) + (m.hidden ? ' (hidden)' : '') },
-    { header: 'SOURCE', width: 15, drop: 4, cell: sourceWords },
+    { header: 'SOURCE', width: 15, drop: 4, cell: (m) => silentMark(m) + sourceWords(m) },
     { header: 'FORMAT', width: 9, drop: 1, cell: formatWords },
     { header: 'LIS/PEAK', width: 8, drop: 0, align: 'right', cell: (m) => formatNowPeak(m.listeners, m.listenerPeak) },
     { header: 'LISTENERS', width: HISTORY, drop: 3, cell: (m) => sparkline(m.listenerHistory, HISTORY) },
@@ -106,13 +107,14 @@ function mountColumns(now: string): Column<MountView>[] {
     { header: 'BANDWIDTH', width: HISTORY, drop: 8, cell: (m) => sparkline(m.bandwidthHistory, HISTORY) },
     { header: 'UP', width: 6, drop: 5, align: 'right', cell: (m) => (m.live ? formatDuration(secondsBetween(m.streamStart, now)) : '-') },
     { header: 'SLOW', width: 4, drop: 7, align: 'right', cell: (m) => String(m.slowListeners) },
+    ...sourceColumns(),
     { header: 'TITLE', width: 10, drop: 2, flex: true, cell: (m) => sanitise(m.title) },
   ];
 }
 
 export function mountsTable(snapshot: StateSnapshot | null, width: number): Table {
   const columns = fitColumns(mountColumns(snapshot?.now ?? new Date(0).toISOString()), width);
-  const rows = (snapshot?.mounts ?? []).map((m) => ({ key: m.mount, text: rowLine(columns, m), tone: (m.live ? 'plain' : 'warn') as Tone }));
+  const rows = (snapshot?.mounts ?? []).map((m) => ({ key: m.mount, text: rowLine(columns, m), tone: sourceTone(m) }));
   return { header: headerLine(columns), rows };
 }
 

@@ -53,11 +53,11 @@ test('mounts at 80 columns: source, format, listeners now/peak with their histor
   t.deepEqual(table.rows.map((r) => [r.key, r.tone]), [['/live.mp3', 'plain'], ['/backup.ogg', 'warn']]);
 });
 
-test('mounts at 160 columns add output, bandwidth history and slow-listener drops', (t) => {
+test('mounts at 160 columns add output, bandwidth history, slow-listener drops and the source (tui/source-columns.ts)', (t) => {
   const header = mountsTable(snapshot(), 160).header!;
-  t.regex(header, /^MOUNT +SOURCE +FORMAT +LIS\/PEAK LISTENERS +OUT BANDWIDTH +UP SLOW TITLE +$/);
+  t.regex(header, /^MOUNT +SOURCE +FORMAT +LIS\/PEAK LISTENERS +OUT BANDWIDTH +UP SLOW SILENCE +KBIT\/S +IN RECON AGENT +TITLE +$/);
   const row = mountsTable(snapshot(), 160).rows[0]!.text;
-  t.regex(row, / 384k +-\*@ 30m00s +1 Artist - Song/);
+  t.regex(row, / 384k +-\*@ 30m00s +1 \? +127\/128 +27M +2 Lavf\/58\.20\.100 +Artist - Song/);
 });
 
 const mountColumnsAt: readonly (readonly [number, string])[] = [
