@@ -2,7 +2,6 @@
 // built-in defaults (which are exactly what the shipped gateway.yaml says).
 import { existsSync } from 'node:fs';
 import { formatConfigError } from '../config/errors.ts';
-import { defaultConfig, loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { Io } from './io.ts';
 import { parseConfigOptions } from './options.ts';
@@ -20,6 +19,8 @@ export interface CliConfig {
 /** Loads the configuration, or prints every error to stderr and returns null. */
 export async function loadCliConfig(explicit: string | null, io: Io): Promise<CliConfig | null> {
   const path = explicit ?? (existsSync(defaultConfigFile) ? defaultConfigFile : null);
+  // Loaded here, not at the top: the schema is most of a command's start-up, and --help needs none of it.
+  const { defaultConfig, loadConfig } = await import('../config/load.ts');
   if (path === null) return { config: defaultConfig(), path: null, label: 'built-in defaults' };
   const result = await loadConfig(path);
   if (result.ok) return { config: result.config, path, label: path };

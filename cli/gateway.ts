@@ -2,6 +2,7 @@
 // relay core, or a real Icecast).
 import type { Command } from './command.ts';
 import { configForCommand } from './config-file.ts';
+import { handedOver } from './handed-over.ts';
 import { configOptionsHelp } from './options.ts';
 
 export const gatewayCommand: Command = {
@@ -17,12 +18,15 @@ export const gatewayCommand: Command = {
     configOptionsHelp,
   ].join('\n'),
   async run(args, io) {
-    const loaded = await configForCommand(args, io, this.help);
+    // Under `icegate start`: what the supervisor checked (cli/handed-over.ts).
+    const handed = await handedOver(io);
+    if (typeof handed === 'number') return handed;
+    const loaded = handed === null ? await configForCommand(args, io, this.help) : { ...handed, path: handed.configPath };
     if (typeof loaded === 'number') return loaded;
     const { runGateway } = await import('../gateway/main.ts');
     const { CertificateError } = await import('../gateway/tls/cert-info.ts');
     try {
-      await runGateway({ config: loaded.config, configPath: loaded.path });
+      await runGateway({ config: loaded.config, configPath: loaded.path, ...(handed === null ? {} : { secrets: handed.secrets }) });
     } catch (error) {
       // Expected start failures (a port in use, an unreadable or mismatched certificate) are one line.
       const e = error as NodeJS.ErrnoException;

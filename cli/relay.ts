@@ -1,14 +1,23 @@
 // `icegate relay`: the relay core in the foreground, with its configuration checked and its
 // secrets resolved first. `icegate start` (cli/start.ts) runs it as a supervised child.
-import { resolveSecrets, secretLabels, SecretsError } from '../config/secrets.ts';
 import type { Command } from './command.ts';
 import type { Io } from './io.ts';
 import { configForCommand } from './config-file.ts';
+import { handedOver } from './handed-over.ts';
 import { configOptionsHelp } from './options.ts';
 
 async function runRelayCommand(args: string[], io: Io, help: string): Promise<number> {
+  // Under `icegate start`: what the supervisor checked (cli/handed-over.ts).
+  const handed = await handedOver(io);
+  if (typeof handed === 'number') return handed;
+  if (handed !== null) {
+    const { runRelay } = await import('../relay/main.ts');
+    await runRelay(handed);
+    return 0;
+  }
   const loaded = await configForCommand(args, io, help);
   if (typeof loaded === 'number') return loaded;
+  const { resolveSecrets, secretLabels, SecretsError } = await import('../config/secrets.ts');
   let resolved;
   try {
     resolved = await resolveSecrets(loaded.config);

@@ -2,7 +2,7 @@
 // generates the secrets and a self-signed certificate into the state directory first, shows its
 // progress, and ends by printing exactly what to do next.
 import { resolveSecrets, secretLabels, SecretsError } from '../config/secrets.ts';
-import type { Config } from '../config/schema.ts';
+import type { Config, ResolvedSecrets } from '../config/schema.ts';
 import type { Command } from './command.ts';
 import { configForCommand } from './config-file.ts';
 import { configOptionsHelp } from './options.ts';
@@ -13,9 +13,9 @@ export const startCommand: Command = {
   help: [
     'Usage: icegate start [-c FILE]',
     '',
-    'Starts the relay core, then the security gateway in front of it once the relay is',
-    'ready, then the programs in supervisor.components; restarts whatever exits or stops',
-    'answering (backoff 0.5 s doubling to 30 s). Serves the control API on',
+    'Starts the relay core and the security gateway in front of it, then the programs in',
+    'supervisor.components; restarts whatever exits or stops answering (at once the first',
+    'time, then backoff 0.5 s doubling to 30 s). Serves the control API on',
     '<stateDir>/run/control.sock for "icegate status", "icegate tui", "icegate reload"',
     'and "icegate stop". SIGHUP reloads gateway.yaml; SIGINT / SIGTERM stop everything.',
     'Logs: <stateDir>/logs/<component>.log. A second "icegate start" for the same',
@@ -31,11 +31,13 @@ export const startCommand: Command = {
     if (typeof loaded === 'number') return loaded;
     const { config } = loaded;
     let secretsFile: string;
+    let secrets: ResolvedSecrets;
     try {
       const resolved = await resolveSecrets(config);
       for (const warning of resolved.warnings) io.err(`warning: ${warning}`);
       for (const name of resolved.generated) io.out(`generated ${secretLabels[name]}: see ${resolved.file}`);
       secretsFile = resolved.file;
+      secrets = resolved.secrets;
     } catch (error) {
       if (!(error instanceof SecretsError)) throw error;
       io.err(error.message);
@@ -51,7 +53,7 @@ export const startCommand: Command = {
     const began = Date.now();
     let supervisor;
     try {
-      supervisor = await runSupervisor({ config, configPath: loaded.path, progress: (line) => io.out(line) });
+      supervisor = await runSupervisor({ config, configPath: loaded.path, secrets, progress: (line) => io.out(line) });
     } catch (error) {
       if (!(error instanceof ControlError)) throw error;
       io.err(`icegate start: ${error.message}`);

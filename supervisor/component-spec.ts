@@ -20,6 +20,12 @@ export interface ComponentSpec {
   ipc: boolean;
   /** Started once these components are ready. */
   dependsOn: readonly string[];
+  /**
+   * An IPC child only: the document handed to it at each spawn on an extra pipe
+   * (contracts/child-start.ts: the checked configuration and the secrets), so it does not read
+   * and validate the file again.
+   */
+  handOver?: () => Promise<string>;
   /** Extra environment computed at each spawn (the ports to keep across restarts). */
   envAtSpawn?: () => Record<string, string>;
   /** An extra liveness probe given the ports the child reported; rejects when it fails. */

@@ -5,6 +5,8 @@
 // started is left behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
+import { START_ENV, START_FD } from '../contracts/child-start.ts';
 import type { ComponentExit, ComponentState, ComponentView, LogLine } from '../contracts/control-api.ts';
 import type { ParamsOf, ReadyPorts, RequestMethod } from '../contracts/ipc.ts';
 import type { ComponentEvents, ComponentSpec, ComponentTiming } from './component-spec.ts';
@@ -146,14 +148,16 @@ export class Component extends EventEmitter<ComponentEvents> {
     this.#probeFailures = 0;
     this.ports = null;
     const [file, ...args] = this.spec.command;
+    // The hand-over pipe is fd START_FD: after stdin, stdout, stderr and the IPC channel.
+    const handOver = this.spec.ipc ? this.spec.handOver : undefined;
     let child: ChildProcess;
     try {
       child = spawn(file ?? '', args, {
         cwd: this.spec.cwd,
-        env: { ...process.env, ...this.spec.env, ...this.spec.envAtSpawn?.() },
+        env: { ...process.env, ...this.spec.env, ...this.spec.envAtSpawn?.(), ...(handOver ? { [START_ENV]: String(START_FD) } : {}) },
         // Its own process group: a stop reaches everything it started (process-group.ts).
         detached: true,
-        stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : [])],
+        stdio: ['ignore', 'pipe', 'pipe', ...(this.spec.ipc ? (['ipc'] as const) : []), ...(handOver ? (['pipe'] as const) : [])],
       });
     } catch (error) {
       // Synchronous failures (a bad cwd type, EACCES on some platforms) are start failures too.
@@ -164,6 +168,7 @@ export class Component extends EventEmitter<ComponentEvents> {
     this.#child = child;
     this.#startedAt = this.#clock.now();
     this.#setState('starting');
+    if (handOver) this.#handOver(child, handOver);
     for (const [stream, name] of [
       [child.stdout, 'stdout'],
       [child.stderr, 'stderr'],
@@ -193,6 +198,20 @@ export class Component extends EventEmitter<ComponentEvents> {
       if (child.pid === undefined) this.#ended({ kind: 'spawn-error' });
       else this.#ended(this.#killReason ?? { kind: 'exit', code, signal });
     });
+  }
+
+  /** Writes the start document to the child's pipe and closes it; a child that gets none exits and is restarted. */
+  #handOver(child: ChildProcess, document: () => Promise<string>): void {
+    const pipe = child.stdio[START_FD] as Writable | null | undefined;
+    if (!pipe) return;
+    pipe.on('error', () => {}); // the child gone first: its exit is what counts
+    document().then(
+      (text) => pipe.end(text),
+      (error: unknown) => {
+        this.#log('supervisor', `cannot hand the configuration over: ${(error as Error).message}`);
+        pipe.destroy();
+      },
+    );
   }
 
   #becameReady(ports: ReadyPorts): void {

@@ -1,10 +1,10 @@
-// `icegate start`: the relay core, then — once it is ready — the gateway in front of it, then the
-// extra components; each kept alive by its restart policy; the control API on the unix socket;
+// `icegate start`: the relay core and the gateway in front of it, side by side (specs.ts), then
+// the extra components; each kept alive by its restart policy; the control API on the unix socket;
 // reload on SIGHUP; stop in reverse order on SIGINT/SIGTERM or POST /v1/stop. This file only
 // puts the parts together: the component set, the reloader, the control backend, the poller.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '../config/schema.ts';
+import type { Config, ResolvedSecrets } from '../config/schema.ts';
 import type { StateSnapshot } from '../contracts/control-api.ts';
 import { systemClock, type Clock } from '../stream/clock.ts';
 import { AuditLog } from './audit.ts';
@@ -49,6 +49,8 @@ export interface SupervisorOptions {
   progress?: (line: string) => void;
   /** Every delay and timestamp; tests inject a fake one. */
   clock?: Clock;
+  /** The secrets `icegate start` resolved for `config`; else resolved here (config/secrets.ts). */
+  secrets?: ResolvedSecrets;
 }
 
 export interface RunningSupervisor {
@@ -84,7 +86,16 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
     changed();
   };
 
-  const specs = new ComponentSpecs(configPath);
+  // Resolved once per configuration, so the relay and the gateway starting side by side never
+  // both generate a missing secret (a reload's configuration resolves again: a password it sets wins).
+  const resolved = new WeakMap<Config, Promise<ResolvedSecrets>>();
+  if (o.secrets) resolved.set(config, Promise.resolve(o.secrets));
+  const secretsFor = (c: Config): Promise<ResolvedSecrets> => {
+    let p = resolved.get(c);
+    if (!p) resolved.set(c, (p = import('../config/secrets.ts').then(async (m) => (await m.resolveSecrets(c)).secrets)));
+    return p;
+  };
+  const specs = new ComponentSpecs(configPath, secretsFor);
   const rings = new Map<string, LogRing>();
   const components = new ComponentSet((spec) => {
     const c = new Component(spec, timing);
@@ -106,6 +117,11 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
     current: () => config,
     commit: (next) => {
       config = next;
+      // A later restart hands over the configuration in force, live keys included.
+      const relay = components.get('relay');
+      const gateway = components.get('gateway');
+      if (relay) relay.spec = specs.relay(next);
+      if (gateway) gateway.spec = specs.gateway(next);
       changed();
     },
     targets: reloadTargets(components, specs),

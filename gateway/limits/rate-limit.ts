@@ -4,11 +4,19 @@
 // refused count; libshout's unauthenticated probe, /admin/!POKE and OPTIONS * are free. Each
 // channel has its own key prefix, so a listener-password spray cannot lock out the DJ.
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type RateLimiterRes } from 'rate-limiter-flexible';
+import { createRequire } from 'node:module';
+import type * as Flexible from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import { ipKey } from './ip-key.ts';
 
 export type Channel = 'source' | 'admin' | 'listener' | 'token';
+
+// The two limiters used, from their own files: the package's index loads every store it supports
+// (SQL, Mongo, DynamoDB …), which was a fifth of the gateway's start-up (docs/supervision.md).
+const require = createRequire(import.meta.url);
+const RateLimiterMemory = require('rate-limiter-flexible/lib/RateLimiterMemory.js') as typeof Flexible.RateLimiterMemory;
+const RateLimiterRedis = require('rate-limiter-flexible/lib/RateLimiterRedis.js') as typeof Flexible.RateLimiterRedis;
 
 export const CHANNELS: readonly Channel[] = ['source', 'admin', 'listener', 'token'];
 
