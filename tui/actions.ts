@@ -70,6 +70,15 @@ export function actionStep(d: DashboardView, backend: Backend, action: Action): 
     }
     case 'reload':
       return confirm('Reload the configuration file?', 'reload', () => backend.reload());
+    case 'revoke-link': {
+      const row = d.focus === 'links' ? d.selected('links') : null;
+      const link = d.linksPage?.links.find((l) => l.id === row?.key);
+      if (link === undefined) return needs('revoke', 'links');
+      const label = `"${sanitise(link.label, 40)}"`;
+      if (link.revoked) return say(`the link ${label} is already revoked`, 'warn');
+      const players = link.listeners === 0 ? 'nobody listens with it now' : `${link.listeners === 1 ? '1 player' : `${link.listeners} players`} listening with it now are cut off`;
+      return confirm(`Revoke the link ${label} to ${sanitise(link.mount)} (${players})?`, `revoke ${label}`, () => backend.revokeLink(link.id, link.label));
+    }
     default:
       return NONE;
   }

@@ -6,8 +6,10 @@
 import { request, type IncomingMessage } from 'node:http';
 import { userInfo } from 'node:os';
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
+import type { LinkCreateRequest, LinkResult, LinksPage } from '../contracts/links.ts';
 import { nextBackoff, type BackoffPolicy } from '../stream/pull/backoff.ts';
 import { SseParser } from '../stream/sse.ts';
+import type { LinkOutcome } from './state.ts';
 import type { Connection } from './view-model.ts';
 
 /** Largest response body read (a full snapshot is tens of KB; listeners pages up to 500 rows). */
@@ -107,6 +109,22 @@ export class ControlClient {
 
   reload(): Promise<ActionResult> {
     return this.#action('POST', '/v1/reload');
+  }
+
+  links(): Promise<LinksPage> {
+    return this.#json<LinksPage>('GET', '/v1/links');
+  }
+
+  /** POST /v1/links answers a LinkResult (contracts/links.ts), or a refusal as every action does. */
+  async createLink(request: LinkCreateRequest): Promise<LinkOutcome> {
+    const answer = (await this.#action('POST', '/v1/links', request)) as ActionResult | LinkResult;
+    if (answer.ok && !('link' in answer)) return { ok: false, error: { code: 'bad-answer', message: 'the supervisor answered without the link' } };
+    return answer as LinkOutcome;
+  }
+
+  async revokeLink(id: string, label: string): Promise<ActionResult> {
+    const answer = (await this.#action('DELETE', `/v1/links/${encodeURIComponent(id)}`)) as ActionResult | LinkResult;
+    return answer.ok ? { ok: true, message: `revoked "${label}"` } : answer;
   }
 
   /**

@@ -4,10 +4,12 @@
 // the listeners of the selected mount and the log of the selected component are polled only
 // while their pane is on screen.
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
+import type { LinksPage } from '../contracts/links.ts';
 import { actionStep, submitStep, type Step } from './actions.ts';
 import type { Tone } from './format.ts';
 import { bindingFor, hintLine, type Action } from './keymap.ts';
 import { layout, PANES, type PaneId } from './layout.ts';
+import { formAnswer, formKey, newLinkForm, type LinkForm } from './links-form.ts';
 import { paneTable } from './panes.ts';
 import { sanitise } from './sanitise.ts';
 import type { Backend, DashboardView, InputMode, Message, Mode, Selection, Slot } from './state.ts';
@@ -18,6 +20,7 @@ export class Dashboard implements DashboardView {
   connection: Connection = { state: 'connecting' };
   listenersPage: ListenersPage | null = null;
   logPage: LogPage | null = null;
+  linksPage: LinksPage | null = null;
   focus: PaneId = 'mounts';
   slot: Slot = 'listeners';
   mode: Mode = { kind: 'normal' };
@@ -28,9 +31,10 @@ export class Dashboard implements DashboardView {
     listeners: { key: null, index: 0 },
     security: { key: null, index: 0 },
     log: { key: null, index: Number.MAX_SAFE_INTEGER },
+    links: { key: null, index: 0 },
   };
-  readonly scroll: Record<PaneId, number> = { mounts: 0, health: 0, listeners: 0, security: 0, log: 0 };
-  readonly filters: Record<PaneId, string> = { mounts: '', health: '', listeners: '', security: '', log: '' };
+  readonly scroll: Record<PaneId, number> = { mounts: 0, health: 0, listeners: 0, security: 0, log: 0, links: 0 };
+  readonly filters: Record<PaneId, string> = { mounts: '', health: '', listeners: '', security: '', log: '', links: '' };
   width = 80;
   height = 24;
   #timer: NodeJS.Timeout | null = null;
@@ -142,6 +146,13 @@ export class Dashboard implements DashboardView {
           this.options.onChange();
         }
       }
+      if (visible.includes('links')) {
+        const page = await this.backend.links().catch(() => null);
+        if (page !== null && JSON.stringify(page) !== JSON.stringify(this.linksPage)) {
+          this.linksPage = page;
+          this.options.onChange();
+        }
+      }
     } finally {
       this.#polling = false;
     }
@@ -160,7 +171,7 @@ export class Dashboard implements DashboardView {
     // blessed reports a CR twice, as "enter" and then as "return": only the first counts.
     if (name === 'return') return undefined;
     const mode = this.mode;
-    if (mode.kind === 'help') {
+    if (mode.kind === 'help' || mode.kind === 'link-shown') {
       this.mode = { kind: 'normal' };
       this.options.onChange();
       return undefined;
@@ -169,6 +180,11 @@ export class Dashboard implements DashboardView {
       this.mode = { kind: 'normal' };
       if (name === 'y' || name === 'S-y' || name === 'enter') void this.#run(mode.label, mode.run);
       else this.#say(`cancelled: ${mode.label}`, 'plain');
+      this.options.onChange();
+      return undefined;
+    }
+    if (mode.kind === 'link-form') {
+      this.#linkForm(mode.form, name, ch);
       this.options.onChange();
       return undefined;
     }
@@ -219,6 +235,12 @@ export class Dashboard implements DashboardView {
       case 'back':
         this.filters[this.focus] = '';
         break;
+      case 'links':
+        this.focusPane('links');
+        break;
+      case 'new-link':
+        this.mode = { kind: 'link-form', form: newLinkForm(this.selectedMount()) };
+        break;
       case 'filter':
         this.mode = { kind: 'input', purpose: 'filter', prompt: 'filter: ', value: this.filters[this.focus], pane: this.focus, target: '' };
         break;
@@ -255,6 +277,22 @@ export class Dashboard implements DashboardView {
   #open(): void {
     if (this.focus === 'mounts') this.focusPane('listeners');
     else if (this.focus === 'health') this.focusPane('log');
+    const link = this.focus === 'links' ? this.linksPage?.links.find((l) => l.id === this.selected('links')?.key) : undefined;
+    if (link !== undefined) this.mode = { kind: 'link-shown', link };
+  }
+
+  /** The "new link" form: keys edit it; once sent, the answer shows the link or the refusal. */
+  #linkForm(form: LinkForm, name: string, ch: string | undefined): void {
+    const step = formKey(form, name, ch);
+    this.mode = step.kind === 'cancel' ? { kind: 'normal' } : { kind: 'link-form', form: step.form };
+    if (step.kind !== 'submit') return;
+    void this.backend.createLink(step.request).then((outcome) => {
+      // Esc while it was sent: the link is made all the same, and the pane lists it.
+      if (this.mode.kind === 'link-form') this.mode = formAnswer(step.form, outcome);
+      else if (outcome.ok) this.#say(`link "${sanitise(outcome.link.label, 40)}" made (l lists it)`, 'good');
+      this.options.onChange();
+      void this.poll();
+    });
   }
 
   #input(mode: InputMode, name: string, ch: string | undefined): void {

@@ -6,12 +6,14 @@
 import type { Tone } from './format.ts';
 import { helpLines, KEYMAP } from './keymap.ts';
 import { layout, PANES, type PaneId, type Rect } from './layout.ts';
+import { formOverlay, linkOverlay } from './links-overlay.ts';
 import { fit, sanitise, truncate } from './sanitise.ts';
 import { paneTable } from './panes.ts';
 import type { DashboardView } from './state.ts';
 import { verdict, verdictTone, headerLines } from './view-model.ts';
 
-export type Emphasis = 'none' | 'title' | 'focused-title' | 'columns' | 'selected' | 'dim';
+/** 'qr': a QR code's rows, painted white on black where colour is on (tui/qr.ts). */
+export type Emphasis = 'none' | 'title' | 'focused-title' | 'columns' | 'selected' | 'dim' | 'qr';
 
 export interface Line {
   text: string;
@@ -33,6 +35,7 @@ const EMPTY: Record<PaneId, string> = {
   listeners: 'no listeners',
   security: 'nothing to report',
   log: 'no log lines',
+  links: 'no links yet: n makes one',
 };
 
 function title(d: DashboardView, pane: PaneId): string {
@@ -52,6 +55,8 @@ function title(d: DashboardView, pane: PaneId): string {
     }
     case 'log':
       return d.logPage === null ? 'Log' : `Log of ${sanitise(d.logPage.component, 40)}`;
+    case 'links':
+      return d.linksPage === null ? 'Links' : `Links (${d.linksPage.links.length})`;
   }
 }
 
@@ -109,6 +114,8 @@ export function buildFrame(d: DashboardView): Frame {
   const footer = d.footer();
   blocks.push({ id: 'footer', rect: l.footer, lines: [{ text: fit(footer.text, d.width), tone: footer.tone, emphasis: 'none' }] });
   if (d.mode.kind === 'help') blocks.push(helpBlock(d));
+  if (d.mode.kind === 'link-form') blocks.push(formOverlay(d.mode.form, d.width, d.height));
+  if (d.mode.kind === 'link-shown') blocks.push(linkOverlay(d.mode.link, d.snapshot?.now ?? new Date().toISOString(), d.width, d.height));
   return { kind: 'panes', blocks };
 }
 

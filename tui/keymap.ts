@@ -22,7 +22,10 @@ export type Action =
   | 'ban'
   | 'unban'
   | 'metadata'
-  | 'reload';
+  | 'reload'
+  | 'links'
+  | 'new-link'
+  | 'revoke-link';
 
 export interface Binding {
   keys: readonly string[];
@@ -57,6 +60,9 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['b'], label: 'b', action: 'ban', hint: 'ban', help: 'ban an address', pane: null, changes: true },
   { keys: ['u'], label: 'u', action: 'unban', hint: 'unban', help: 'lift a ban', pane: 'security', changes: true },
   { keys: ['S-r'], label: 'R', action: 'reload', hint: 'reload', help: 'reload gateway.yaml', pane: null, changes: true },
+  { keys: ['l'], label: 'l', action: 'links', help: 'links: invitations to listen (Enter shows one with its QR code)', pane: null, changes: false },
+  { keys: ['n'], label: 'n', action: 'new-link', hint: 'new link', help: 'new link: label, mount, lifetime', pane: 'links', changes: true },
+  { keys: ['d'], label: 'd', action: 'revoke-link', hint: 'revoke', help: 'revoke a link (cuts its players)', pane: 'links', changes: true },
   { keys: ['?'], label: '?', action: 'help', help: 'this help', pane: null, changes: false },
   { keys: ['q', 'C-c'], label: 'q/C-c', action: 'quit', help: 'quit', pane: null, changes: false },
 ];
@@ -65,7 +71,7 @@ export function bindingFor(key: string): Binding | null {
   return KEYMAP.find((b) => b.keys.includes(key)) ?? null;
 }
 
-const PANE_WORDS: Record<PaneId, string> = { mounts: 'Mounts', health: 'Health', listeners: 'Listeners', security: 'Security', log: 'Log' };
+const PANE_WORDS: Record<PaneId, string> = { mounts: 'Mounts', health: 'Health', listeners: 'Listeners', security: 'Security', log: 'Log', links: 'Links' };
 
 /** The `?` screen: one line per binding, then how confirmation and read-only work. */
 export function helpLines(readOnly: boolean): string[] {

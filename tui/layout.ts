@@ -7,10 +7,10 @@
 // Every pane's first row is its title; panes have no borders (line-drawing characters turn into
 // "qqqq" over a misconfigured SSH session: chjj/blessed#41).
 
-export type PaneId = 'mounts' | 'health' | 'listeners' | 'security' | 'log';
+export type PaneId = 'mounts' | 'health' | 'listeners' | 'security' | 'log' | 'links';
 
 /** Tab order. */
-export const PANES: readonly PaneId[] = ['mounts', 'health', 'listeners', 'security', 'log'];
+export const PANES: readonly PaneId[] = ['mounts', 'health', 'listeners', 'security', 'log', 'links'];
 
 export interface Rect {
   top: number;
@@ -57,7 +57,8 @@ export function layout(width: number, height: number, slot: Exclude<PaneId, 'mou
     top += mounts;
     panes.health = row(top, HEALTH_ROWS);
     top += HEALTH_ROWS;
-    panes.listeners = row(top, listeners);
+    // The Links pane (key l) takes the listeners' place while it is the one in the slot.
+    panes[slot === 'links' ? 'links' : 'listeners'] = row(top, listeners);
     top += listeners;
     if (width >= 120) {
       const left = Math.floor(width / 2);

@@ -1,5 +1,6 @@
 // Which table each pane shows, from the dashboard's data.
 import type { PaneId } from './layout.ts';
+import { linksTable } from './links-table.ts';
 import type { PaneData } from './state.ts';
 import { healthTable, listenersTable, logTable, mountsTable, securityTable, type Table } from './view-model.ts';
 
@@ -16,5 +17,7 @@ export function paneTable(d: PaneData, pane: PaneId, width: number): Table {
       return securityTable(s?.security ?? null, s?.now ?? new Date(0).toISOString(), width);
     case 'log':
       return logTable(d.logPage, width);
+    case 'links':
+      return linksTable(d.linksPage, s?.now ?? new Date(0).toISOString(), width);
   }
 }

@@ -29,6 +29,7 @@ const EMPHASIS_TAGS: Record<Emphasis, readonly string[]> = {
   columns: ['bold'],
   selected: ['inverse'],
   dim: [],
+  qr: [],
 };
 
 export class TuiScreen {
@@ -79,8 +80,8 @@ export class TuiScreen {
       box.height = block.rect.height;
       box.setContent(block.lines.map((l) => this.#tagged(l)).join('\n'));
       box.show();
-      // The help overlay is created last and must stay above the panes.
-      if (block.id === 'help') box.setFront();
+      // The overlays (help, the links' form and QR code) must stay above the panes.
+      if (block.id === 'help' || block.id === 'link-form' || block.id === 'link') box.setFront();
     }
     this.#screen.render();
   }
@@ -108,6 +109,8 @@ export class TuiScreen {
     const tags = [...EMPHASIS_TAGS[line.emphasis]];
     const tone = this.#color ? TONE_TAG[line.tone] : null;
     if (tone !== null) tags.push(tone);
+    // A QR code scans only dark on light: pinned, whatever the terminal's own colours (tui/qr.ts).
+    if (line.emphasis === 'qr' && this.#color) tags.push('white-fg', 'black-bg');
     const text = blessed.escape(line.text);
     return tags.length === 0 ? text : `${tags.map((t) => `{${t}}`).join('')}${text}{/}`;
   }

@@ -3,8 +3,10 @@
 // the actions take. dashboard.ts holds the state and implements the view; nothing here imports it,
 // so the frame and the actions stay functions of a view, not of the class.
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
+import type { LinkCreateRequest, LinkResult, LinksPage, LinkView } from '../contracts/links.ts';
 import type { Tone } from './format.ts';
 import type { PaneId } from './layout.ts';
+import type { LinkForm } from './links-form.ts';
 import type { Connection, Row } from './view-model.ts';
 
 /** What the dashboard needs of the control client (an interface, so tests can record calls). */
@@ -18,13 +20,24 @@ export interface Backend {
   ban(ip: string, seconds: number | null): Promise<ActionResult>;
   unban(ip: string): Promise<ActionResult>;
   reload(): Promise<ActionResult>;
+  links(): Promise<LinksPage>;
+  createLink(request: LinkCreateRequest): Promise<LinkOutcome>;
+  /** A revoked link as an action's result; `label` is for its message. */
+  revokeLink(id: string, label: string): Promise<ActionResult>;
 }
+
+/** What creating a link comes to: the link, or the control API's refusal (or no answer). */
+export type LinkOutcome = LinkResult | Extract<ActionResult, { ok: false }>;
 
 export type InputMode = { kind: 'input'; purpose: 'filter' | 'metadata' | 'ban'; prompt: string; value: string; pane: PaneId; target: string };
 
 export type ConfirmMode = { kind: 'confirm'; question: string; label: string; run: () => Promise<ActionResult> };
 
-export type Mode = { kind: 'normal' } | { kind: 'help' } | InputMode | ConfirmMode;
+/** The "new link" form (links-form.ts), and a link shown with its QR code (links-overlay.ts). */
+export type LinkFormMode = { kind: 'link-form'; form: LinkForm };
+export type LinkShownMode = { kind: 'link-shown'; link: LinkView };
+
+export type Mode = { kind: 'normal' } | { kind: 'help' } | InputMode | ConfirmMode | LinkFormMode | LinkShownMode;
 
 export interface Selection {
   key: string | null;
@@ -44,6 +57,7 @@ export interface PaneData {
   readonly snapshot: StateSnapshot | null;
   readonly listenersPage: ListenersPage | null;
   readonly logPage: LogPage | null;
+  readonly linksPage: LinksPage | null;
 }
 
 /** The dashboard as the frame and the actions read it. */

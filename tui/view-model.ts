@@ -18,6 +18,7 @@ import {
   type Tone,
 } from './format.ts';
 import { sanitise, truncate } from './sanitise.ts';
+import { holdLine } from './hold-line.ts';
 import { silentMark, sourceColumns, sourceTone } from './source-columns.ts';
 
 export interface Row {
@@ -125,7 +126,8 @@ const listenerColumns: Column<ListenerRow>[] = [
   { header: 'IP', width: 15, drop: 0, flex: true, cell: (l) => sanitise(l.ip, 45) },
   { header: 'TIME', width: 6, drop: 0, align: 'right', cell: (l) => formatDuration(l.seconds) },
   { header: 'SENT', width: 5, drop: 1, align: 'right', cell: (l) => formatBytes(l.bytesSent) },
-  { header: 'AUTH', width: 12, drop: 2, cell: (l) => sanitise(l.username === null ? l.auth : `${l.auth}:${l.username}`) },
+  // A player that came with a link shows the link's label (the operator's words for who it is).
+  { header: 'AUTH', width: 12, drop: 2, cell: (l) => sanitise(l.linkLabel ?? (l.username === null ? l.auth : `${l.auth}:${l.username}`)) },
   { header: 'USER AGENT', width: 16, drop: 1, flex: true, cell: (l) => sanitise(l.userAgent) },
 ];
 
@@ -149,6 +151,8 @@ const componentColumns: Column<ComponentView>[] = [
 export function healthTable(snapshot: StateSnapshot | null, width: number): Table {
   const columns = fitColumns(componentColumns, width);
   const rows: Row[] = (snapshot?.components ?? []).map((c) => ({ key: `component:${c.name}`, text: rowLine(columns, c), tone: componentTone(c.state) }));
+  const hold = holdLine(snapshot?.hold, width);
+  if (hold) rows.push({ key: 'hold', ...hold });
   const cert = snapshot?.security.certificate ?? null;
   if (cert !== null) {
     const days = cert.daysLeft < 0 ? `expired ${-cert.daysLeft} days ago` : `expires in ${cert.daysLeft} days`;

@@ -25,6 +25,9 @@ function recorder() {
     ban: (ip, s) => ok(`ban ${ip} ${s}`),
     unban: (ip) => ok(`unban ${ip}`),
     reload: () => ok('reload'),
+    links: async () => ({ links: [] }),
+    createLink: async () => ({ ok: false, error: { code: 'bad-request', message: 'not in this test' } }),
+    revokeLink: (id) => ok(`revoke ${id}`),
   };
   return { backend, calls };
 }

@@ -22,6 +22,9 @@ function dashboard(readOnly = false) {
     ban: (ip, s) => ok(`ban ${ip} ${s}`),
     unban: (ip) => ok(`unban ${ip}`),
     reload: () => ok('reload'),
+    links: async () => ({ links: [] }),
+    createLink: async () => ({ ok: false, error: { code: 'bad-request', message: 'not in this test' } }),
+    revokeLink: (id) => ok(`revoke ${id}`),
   };
   const d = new Dashboard(backend, { readOnly, onChange: () => {} });
   d.resize(80, 24);

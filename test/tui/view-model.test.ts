@@ -76,11 +76,11 @@ for (const [width, columns] of mountColumnsAt) {
   });
 }
 
-test('listeners: id, address, time, bytes, how they authenticated, user agent', (t) => {
+test('listeners: id, address, time, bytes, how they authenticated (a link by its label), user agent', (t) => {
   const table = listenersTable(listenersPage(), 79);
   t.is(table.header, '    ID IP                       TIME  SENT AUTH         USER AGENT             ');
   t.is(table.rows[0]!.text, '    10 192.0.2.10             10m00s  9.2M anonymous    VLC/3.0.18 LibVLC/3.0.~');
-  t.regex(table.rows[1]!.text, / 9m00s {2}9\.2M token {8}Mozilla\/5\.0 +$/);
+  t.regex(table.rows[1]!.text, / 9m00s {2}9\.2M Grandma Rose Mozilla\/5\.0 +$/);
   t.deepEqual(table.rows.map((r) => [r.key, r.ip]), [['10', '192.0.2.10'], ['11', '192.0.2.11'], ['12', '192.0.2.12']]);
 });
 
