@@ -214,6 +214,29 @@ export interface StateSnapshot {
   security: SecurityView;
   /** Newest first, at most 50. */
   audit: AuditEntry[];
+  /** Sources and players the gateway held across relay restarts, and takeovers; null when it does not say. */
+  hold?: HoldView | null;
+}
+
+/** What the gateway's holds did since it started (gateway/hold/stats.ts; README, "Relay restarts are not heard"). */
+export interface HoldView {
+  /** Held right now: their relay connection (sources) or their mount's pull (players) broke. */
+  sourcesHeld: number;
+  playersHeld: number;
+  /** Holds ever, and how the sources' ended: back on a relay, or let go. */
+  sourceHolds: number;
+  playerHolds: number;
+  sourcesResumed: number;
+  sourcesReleased: number;
+  /** Time spent held in all, seconds (players: the gaps they heard, summed over players). */
+  sourceHoldSeconds: number;
+  playerHoldSeconds: number;
+  longestHoldSeconds: number;
+  /** Audio the bounded hold buffers dropped, oldest first. */
+  bytesDropped: number;
+  /** Sources replaced by a new connection with their credentials after relay.limits.takeoverAfter of silence. */
+  takeovers: number;
+  lastTakeover: { mount: string; at: string } | null;
 }
 
 export interface LogLine {

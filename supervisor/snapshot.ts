@@ -7,6 +7,7 @@ import type { Clock } from '../stream/clock.ts';
 import type { ComponentSet } from './component-set.ts';
 import type { Poller } from './poller.ts';
 import { emptySecurity, mountViews, overallHealth } from './state.ts';
+import { holdView } from './hold-view.ts';
 
 export interface SnapshotSources {
   clock: Clock;
@@ -49,6 +50,7 @@ export class Snapshots {
       mounts: mountViews(s.poller.relayReport, s.poller.gatewayReport, s.poller.history, s.poller.reconnects),
       security,
       audit: s.audit(),
+      hold: holdView((s.poller.gatewayReport as { hold?: unknown } | null)?.hold),
     };
     // Times that move by themselves are no change.
     const json = JSON.stringify({ ...body, components: views.map((v) => ({ ...v, uptimeSeconds: null, nextRestartSeconds: null })) });

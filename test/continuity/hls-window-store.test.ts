@@ -22,7 +22,7 @@ async function saved(store: WindowStore, mount: string, w: SegmentWindow): Promi
   store.save(mount, 1, () => w.exportState(), () => Date.now());
   // The write is asynchronous; its manifest appears when it is done.
   for (let i = 0; i < 200; i++) {
-    const files = await readdir(join(store.dir, encodeURIComponent(mount))).catch(() => []);
+    const files: string[] = await readdir(join(store.dir, encodeURIComponent(mount))).catch(() => []);
     if (files.includes('window.json') && !files.includes('window.json.tmp')) return;
     await new Promise((r) => setTimeout(r, 10));
   }
