@@ -6,7 +6,9 @@ import type { ListenersPage, ListenerView, LogPage, StateSnapshot } from '../con
 import type { Clock } from '../stream/clock.ts';
 import type { ListenerStats } from '../stream/types.ts';
 import type { ComponentSet } from './component-set.ts';
-import type { ControlBackend } from './control-server.ts';
+import type { ControlBackend, LinksBackend } from './control-server.ts';
+import type { LinkService } from './links/service.ts';
+import { parseLinkRequest } from './links/request.ts';
 import { ControlError } from './errors.ts';
 import type { LogRing } from './log-ring.ts';
 
@@ -25,6 +27,8 @@ export interface BackendDeps {
   /** Starts stopping everything; the answer goes out first. */
   stop(): void;
   audit(entry: { user: string; action: string; target: string; ok: boolean; message: string }): void;
+  /** The operator's links (links/service.ts); without them the link routes are 404. */
+  links?: LinkService;
 }
 
 export function controlBackend(d: BackendDeps): ControlBackend {
@@ -36,7 +40,7 @@ export function controlBackend(d: BackendDeps): ControlBackend {
     subscribe: d.subscribe,
     ...(d.watch && { watch: d.watch }),
     readOnly: d.readOnly,
-    listeners: async (mount) => listenersPage(mount, (await relay().request('listeners', { mount })) as ListenerStats[], d.clock.now()),
+    listeners: async (mount) => listenersPage(mount, (await relay().request('listeners', { mount })) as ListenerStats[], d.clock.now(), (id) => d.links?.label(id) ?? null),
     logs: (name, tail): LogPage => {
       const ring = d.rings.get(name);
       if (!ring || !components.get(name)) throw new ControlError('unknown-component', name);
@@ -75,10 +79,20 @@ export function controlBackend(d: BackendDeps): ControlBackend {
       return 'stopping';
     },
     audit: d.audit,
+    ...(d.links && { links: linksBackend(d.links) }),
   };
 }
 
-export function listenersPage(mount: string, stats: readonly ListenerStats[], now: number): ListenersPage {
+function linksBackend(service: LinkService): LinksBackend {
+  return {
+    create: (body) => service.create(parseLinkRequest(body)),
+    list: () => service.list(),
+    revoke: (id) => service.revoke(id),
+  };
+}
+
+/** `labelOf`: the label of a link id (the relay knows the id a listener came with, not the label). */
+export function listenersPage(mount: string, stats: readonly ListenerStats[], now: number, labelOf: (linkId: string) => string | null = () => null): ListenersPage {
   const view = (l: ListenerStats): ListenerView => ({
     id: l.id,
     mount: l.mount,
@@ -90,7 +104,7 @@ export function listenersPage(mount: string, stats: readonly ListenerStats[], no
     auth: l.auth,
     username: l.username ?? null,
     linkId: l.linkId ?? null,
-    linkLabel: l.linkLabel ?? null,
+    linkLabel: l.linkLabel ?? (l.linkId === undefined ? null : labelOf(l.linkId)),
   });
   const all = stats.map(view).sort((a, b) => a.connectedAt.localeCompare(b.connectedAt));
   return { mount, total: all.length, listeners: all.slice(0, PAGE_SIZE) };

@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
 import { CONTROL_ERRORS, ControlError, type ControlErrorCode } from './errors.ts';
+import type { LinkResult, LinksPage, LinkView } from '../contracts/links.ts';
 
 export interface ControlBackend {
   snapshot(): StateSnapshot;
@@ -29,6 +30,15 @@ export interface ControlBackend {
   /** Answer first, then stop everything. */
   stop(): Promise<string>;
   audit(entry: { user: string; action: string; target: string; ok: boolean; message: string }): void;
+  /** The operator's links (contracts/links.ts); without it the link routes are 404 not-found. */
+  links?: LinksBackend;
+}
+
+export interface LinksBackend {
+  /** The POST /v1/links body, checked by the backend (400 bad-request when wrong). */
+  create(body: Record<string, unknown>): Promise<LinkView>;
+  list(): Promise<LinkView[]>;
+  revoke(id: string): Promise<LinkView>;
 }
 
 export interface ControlServerOptions {
@@ -46,7 +56,9 @@ interface Request {
   body: Record<string, unknown>;
 }
 
-type Handler = (r: Request) => Promise<string> | string;
+/** An action's answer: its message (audit log), or a reply of its own shape (contracts/links.ts) with one. */
+type Reply = string | { message: string; target: string; body: unknown };
+type Handler = (r: Request) => Promise<Reply> | Reply;
 
 interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -80,7 +92,14 @@ export class ControlServer {
     { method: 'DELETE', path: re`/v1/bans/${SEGMENT}`, action: 'unban', handler: (r) => this.#backend.unban(r.params[0]!) },
     { method: 'POST', path: re`/v1/reload`, action: 'reload', handler: () => this.#backend.reload() },
     { method: 'POST', path: re`/v1/stop`, action: 'stop', handler: () => this.#backend.stop() },
+    { method: 'POST', path: re`/v1/links`, action: 'link-create', handler: async (r) => linkReply('made', await this.#links().create(r.body)) },
+    { method: 'DELETE', path: re`/v1/links/${SEGMENT}`, action: 'link-revoke', handler: async (r) => linkReply('revoked', await this.#links().revoke(r.params[0]!)) },
   ];
+
+  #links(): LinksBackend {
+    if (!this.#backend.links) throw new ControlError('not-found');
+    return this.#backend.links;
+  }
 
   /** Creates the private directory, replaces a stale socket, listens, and makes the socket 0660. */
   async listen(socketPath: string): Promise<void> {
@@ -121,9 +140,11 @@ export class ControlServer {
       try {
         const body = await readBody(req, this.#o.maxBodyBytes);
         if (this.#backend.readOnly()) throw new ControlError('read-only');
-        const message = await route.handler({ req, params, query: url.searchParams, body });
-        this.#backend.audit({ user, action, target: target || (typeof body.ip === 'string' ? body.ip : ''), ok: true, message });
-        sendJson(res, 200, { ok: true, message, snapshot: this.#backend.snapshot() } satisfies ActionResult);
+        const reply = await route.handler({ req, params, query: url.searchParams, body });
+        const message = typeof reply === 'string' ? reply : reply.message;
+        const named = typeof reply === 'string' ? target : reply.target;
+        this.#backend.audit({ user, action, target: named || (typeof body.ip === 'string' ? body.ip : ''), ok: true, message });
+        sendJson(res, 200, typeof reply === 'string' ? ({ ok: true, message, snapshot: this.#backend.snapshot() } satisfies ActionResult) : reply.body);
       } catch (error) {
         const e = asControlError(error);
         this.#backend.audit({ user, action, target, ok: false, message: e.message });
@@ -139,6 +160,7 @@ export class ControlServer {
   async #get(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
     if (path === '/v1/state') return sendJson(res, 200, this.#backend.snapshot());
     if (path === '/v1/events') return this.#subscribe(req, res);
+    if (path === '/v1/links') return sendJson(res, 200, { links: await this.#links().list() } satisfies LinksPage);
     let m = re`/v1/mounts/${SEGMENT}/listeners`.exec(path);
     if (m) return sendJson(res, 200, await this.#backend.listeners(decode(m[1]!)));
     m = re`/v1/components/${SEGMENT}/logs`.exec(path);
@@ -217,6 +239,12 @@ class EventClient {
     this.#timer = null;
     if (!this.res.destroyed) this.res.end();
   }
+}
+
+/** A link action's reply (contracts/links.ts LinkResult) and its audit line: the label quoted as JSON, never the token. */
+function linkReply(verb: string, link: LinkView): Reply {
+  const limit = link.maxListeners === null ? '' : `, ${link.maxListeners} player(s) at once`;
+  return { message: `link ${link.id} ${JSON.stringify(link.label)} for ${link.mount} ${verb}, expires ${link.expiresAt}${limit}`, target: link.id, body: { ok: true, link } satisfies LinkResult };
 }
 
 function re(strings: TemplateStringsArray, ...parts: string[]): RegExp {

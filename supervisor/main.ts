@@ -23,6 +23,8 @@ import { Reloader, type ReloadOutcome } from './reloader.ts';
 import { DEFAULT_RESTART_POLICY } from './restart-policy.ts';
 import { handleSignals } from './signals.ts';
 import { Snapshots } from './snapshot.ts';
+import { LinkService } from './links/service.ts';
+import { tokenKeyring } from '../config/secrets.ts';
 import { ComponentSpecs } from './specs.ts';
 
 export type { ReloadOutcome } from './reloader.ts';
@@ -109,6 +111,7 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
     });
     c.on('change', changed);
     c.on('ready', (ports) => specs.remember(c.spec.kind, ports));
+    if (spec.kind === 'gateway') c.on('ready', () => links.gatewayReady());
     return c;
   });
 
@@ -134,6 +137,20 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
   const poller = new Poller({ components, clock, pollMs: o.pollIntervalMs ?? 1000, historyMs, idleMs: o.pollIntervalMs === undefined ? historyMs : undefined, changed });
   const snapshots = new Snapshots({ clock, config: () => config, configPath, startedAt, components, poller, host: () => host?.view ?? null, audit: () => audit.entries });
 
+  // The operator's links (links/service.ts); a links file that does not parse stops the start here.
+  // The key that signs them is generated now when none is configured, before a child reads it.
+  await tokenKeyring(config);
+  const links = await LinkService.open({
+    stateDir: config.stateDir,
+    config: () => config,
+    clock,
+    gateway: () => (components.get('gateway')?.state === 'running' ? components.get('gateway')! : null),
+    relay: () => (components.get('relay')?.state === 'running' ? components.get('relay')! : null),
+    gatewayTlsPort: () => components.get('gateway')?.ports?.listenerTls ?? null,
+    liveMounts: () => snapshots.snapshot().mounts.map((m) => m.mount),
+    log: progress,
+  });
+
   let stopping: Promise<void> | null = null;
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => (markStopped = r));
@@ -142,6 +159,7 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
       progress('stopping');
       poller.stop();
       host?.stop();
+      links.close();
       await components.stopAll();
       await control.close();
       rmSync(pidFile, { force: true });
@@ -177,6 +195,7 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
       reload: async () => (await reloader.reload()).message,
       stop: () => void stop(),
       audit: record,
+      links,
     }),
   );
   await control.listen(sock);
