@@ -76,7 +76,7 @@ export function actionStep(d: DashboardView, backend: Backend, action: Action): 
       if (link === undefined) return needs('revoke', 'links');
       const label = `"${sanitise(link.label, 40)}"`;
       if (link.revoked) return say(`the link ${label} is already revoked`, 'warn');
-      const players = link.listeners === 0 ? 'nobody listens with it now' : `${link.listeners === 1 ? '1 player' : `${link.listeners} players`} listening with it now are cut off`;
+      const players = link.listeners === 0 ? 'nobody listens with it now' : link.listeners === 1 ? 'its 1 player is cut off' : `its ${link.listeners} players are cut off`;
       return confirm(`Revoke the link ${label} to ${sanitise(link.mount)} (${players})?`, `revoke ${label}`, () => backend.revokeLink(link.id, link.label));
     }
     default:

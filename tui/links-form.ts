@@ -69,8 +69,24 @@ export function formLines(form: LinkForm, width: number): string[] {
   });
   lines.push('');
   if (form.busy) lines.push('making the link...');
-  else if (form.error !== null) lines.push(`! ${sanitise(form.error, 200)}`);
+  else if (form.error !== null) lines.push(...wrap(`! ${sanitise(form.error, 300)}`, width));
   else lines.push('Enter makes the link, Tab next field, Esc cancels');
+  return lines;
+}
+
+/** Words in lines of at most `width` characters; a longer word is cut. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    const next = current === '' ? word : `${current} ${word}`;
+    if (next.length <= width) current = next;
+    else {
+      if (current !== '') lines.push(current);
+      current = word.slice(0, Math.max(1, width));
+    }
+  }
+  if (current !== '') lines.push(current);
   return lines;
 }
 

@@ -5,7 +5,7 @@
 // blessed tags are escaped by the screen, as for every line.
 import type { LinkView } from '../contracts/links.ts';
 import type { Tone } from './format.ts';
-import { formLines, type LinkForm } from './links-form.ts';
+import { FIELDS, formLines, type LinkForm } from './links-form.ts';
 import { playersWords, relativeWords } from './links-table.ts';
 import type { Rect } from './layout.ts';
 import { qrMatrix, renderQr } from './qr.ts';
@@ -44,7 +44,7 @@ export function formOverlay(form: LinkForm, width: number, height: number): Over
   const body = formLines(form, w - 2);
   const h = Math.max(1, Math.min(height - 2, body.length + 2));
   const lines: OverlayLine[] = [{ text: fit(' New link: an invitation to listen', w), tone: 'plain', emphasis: 'focused-title' }];
-  for (const text of body) lines.push({ text: fit(` ${text}`, w), tone: text.startsWith('! ') ? 'bad' : 'plain', emphasis: 'none' });
+  for (const text of body) lines.push({ text: fit(` ${text}`, w), tone: form.error !== null && body.indexOf(text) >= FIELDS.length + 1 ? 'bad' : 'plain', emphasis: 'none' });
   const rect = { top: Math.max(0, Math.floor((height - h) / 2)), left: Math.max(0, Math.floor((width - w) / 2)), width: w, height: h };
   return { id: 'link-form', rect, lines: pad(lines, w, h) };
 }

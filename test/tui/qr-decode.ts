@@ -14,6 +14,7 @@ const HALVES: Record<string, readonly [top: boolean, bottom: boolean]> = {
 
 /** The text a QR code drawn in `lines` holds, or null when no code is found in it. */
 export function decodeQrText(lines: readonly string[], scale = 4): string | null {
+  if (lines.length === 0) return null;
   const width = Math.max(...lines.map((l) => l.length));
   const height = lines.length * 2;
   const pixels = new Uint8ClampedArray(width * scale * height * scale * 4);
