@@ -50,6 +50,24 @@ export const edgeUpdate = z.object({ id: listenerId, mount: mountName, bytesSent
 export type EdgeUpdate = z.infer<typeof edgeUpdate>;
 
 /**
+ * What the gateway's holds did since it started (gateway/hold/stats.ts), sent with its reports
+ * when it changed, so the relay's /metrics shows them; counters only grow within one gateway id.
+ */
+export const edgeHoldFigures = z
+  .object({
+    sourcesHeld: count,
+    playersHeld: count,
+    sourceHolds: count,
+    playerHolds: count,
+    sourceHoldMs: count,
+    playerHoldMs: count,
+    bytesDropped: count,
+    takeovers: count,
+  })
+  .strip();
+export type EdgeHoldFigures = z.infer<typeof edgeHoldFigures>;
+
+/**
  * `full`: `added` is every listener the gateway has, and any other the relay knows of it is gone
  * (the first report on every channel, and after a report was lost).
  */
@@ -59,6 +77,7 @@ export const edgeReport = z
     added: z.array(edgeListener),
     removed: z.array(listenerId),
     updated: z.array(edgeUpdate),
+    hold: edgeHoldFigures.optional(),
   })
   .strict();
 export type EdgeReport = z.infer<typeof edgeReport>;

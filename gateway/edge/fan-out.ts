@@ -80,6 +80,8 @@ const NOT_THERE = new Set([404, 410]);
 
 export class Edge {
   readonly registry: MountRegistry;
+  /** Where holds are counted, for the report channel (report.ts); null when not counted. */
+  readonly holdStats: HoldStats | null;
   readonly #o: EdgeOptions;
   readonly #ctx: { config: RelayConfig; registry: MountRegistry; clock: Clock; events: EventEmitter<RelayEvents> };
   readonly #sessions = new Map<string, Session>();
@@ -88,6 +90,7 @@ export class Edge {
 
   constructor(o: EdgeOptions) {
     this.#o = o;
+    this.holdStats = o.holdStats ?? null;
     const clock = o.clock ?? systemClock;
     this.registry = new MountRegistry(o.config, clock);
     this.#ctx = { config: o.config, registry: this.registry, clock, events: new EventEmitter<RelayEvents>() };

@@ -15,6 +15,7 @@ import {
   EDGE_REPORT_PATH,
   KEEPALIVE_MS,
   parseCommand,
+  type EdgeHoldFigures,
   type EdgeCommand,
   type EdgeListener,
   type EdgeReportAnswer,
@@ -62,6 +63,8 @@ export class EdgeReporter {
   #tick: Timer | null = null;
   #flushTimer: Timer | null = null;
   #inFlight = false;
+  /** The hold figures the relay was last told, as JSON ('' = not told on this channel). */
+  #holdTold = '';
   #closed = false;
   #lastWarning = '';
   readonly #onAdd = (_m: unknown, l: Listener): void => {
@@ -181,6 +184,7 @@ export class EdgeReporter {
     this.#watchdog?.cancel();
     this.#o.edge.setAdmission(null);
     this.#batch.resync();
+    this.#holdTold = '';
     if (why !== this.#lastWarning) this.#o.log?.('warn', why);
     this.#lastWarning = why;
     const d = nextBackoff(this.#failures, streamed, Math.random(), this.#o.backoff ?? DEFAULT_BACKOFF);
@@ -234,14 +238,20 @@ export class EdgeReporter {
 
   /** Send what is pending, one report at a time; what arrives meanwhile waits for the next. */
   #flush(): void {
-    if (this.#state !== 'open' || this.#inFlight || !this.#batch.pending) return;
-    const report = this.#batch.take(() => this.#everyone());
+    // The hold figures ride along when they changed (for the relay's /metrics).
+    const hold = this.#holdFigures();
+    const holdJson = hold === null ? '' : JSON.stringify(hold);
+    const holdNews = holdJson !== this.#holdTold;
+    if (this.#state !== 'open' || this.#inFlight || (!this.#batch.pending && !holdNews)) return;
+    const report = this.#batch.take(() => this.#everyone()) ?? (holdNews && hold ? { full: false, added: [], removed: [], updated: [] } : null);
     if (!report) return;
+    if (hold && holdNews) report.hold = hold;
     const body = Buffer.from(JSON.stringify(report), 'utf8');
     this.#inFlight = true;
     const done = (answer: EdgeReportAnswer | null): void => {
       if (!this.#inFlight) return;
       this.#inFlight = false;
+      this.#holdTold = answer ? holdJson : '';
       if (answer) this.#o.edge.setAdmission(answer.admission);
       // Whether the relay applied it is unknown, or it says it lost track: the next report is a full one.
       if (!answer || answer.resync) this.#batch.resync();
@@ -276,6 +286,13 @@ export class EdgeReporter {
       res.on('close', () => done(null));
     });
     req.end(body);
+  }
+
+  #holdFigures(): EdgeHoldFigures | null {
+    const f = this.#o.edge.holdStats?.figures;
+    if (!f) return null;
+    const { sourcesHeld, playersHeld, sourceHolds, playerHolds, sourceHoldMs, playerHoldMs, bytesDropped, takeovers } = f;
+    return { sourcesHeld, playersHeld, sourceHolds, playerHolds, sourceHoldMs: Math.round(sourceHoldMs), playerHoldMs: Math.round(playerHoldMs), bytesDropped, takeovers };
   }
 
   #everyone(): EdgeListener[] {

@@ -11,7 +11,7 @@ import type { Timer } from '../../stream/clock.ts';
 import type { ListenerStats } from '../../stream/types.ts';
 import type { RelayContext } from '../../stream/context.ts';
 import type { ListenerSession } from '../../stream/mount.ts';
-import type { EdgeAdmission, EdgeCommand, EdgeListener, EdgeReport, EdgeReportAnswer } from '../../contracts/edge.ts';
+import type { EdgeAdmission, EdgeCommand, EdgeHoldFigures, EdgeListener, EdgeReport, EdgeReportAnswer } from '../../contracts/edge.ts';
 
 /** How long a gateway whose command stream dropped keeps its listeners on the relay: it reconnects and re-reports. */
 export const EDGE_GRACE_MS = 5000;
@@ -92,6 +92,8 @@ class Channel {
   readonly killed = new Set<number>();
   sink: CommandSink | null = null;
   grace: Timer | null = null;
+  /** The gateway's hold figures, as last reported (for /metrics). */
+  hold: EdgeHoldFigures | null = null;
   #replaceQueued = false;
   constructor(
     readonly id: string,
@@ -143,6 +145,7 @@ export class EdgeHub {
   /** Apply a gateway's report; the answer carries what the edge needs for its admission. */
   report(gateway: string, report: EdgeReport): EdgeReportAnswer {
     const channel = this.#channel(gateway);
+    if (report.hold) channel.hold = report.hold;
     if (report.full) {
       const present = new Set(report.added.map((l) => l.id));
       for (const [id, rec] of channel.records) if (!present.has(id)) this.#drop(channel, rec);
@@ -190,6 +193,11 @@ export class EdgeHub {
       this.place(channel);
     }
     return moved;
+  }
+
+  /** Each gateway's hold figures, as it last reported them (relay/metrics/collectors.ts). */
+  holdFigures(): { gateway: string; figures: EdgeHoldFigures }[] {
+    return [...this.#channels.values()].flatMap((c) => (c.hold ? [{ gateway: c.id, figures: c.hold }] : []));
   }
 
   channels(): EdgeChannelView[] {

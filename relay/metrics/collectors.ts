@@ -5,6 +5,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MountStats } from '../../stream/types.ts';
 import type { RelayContext } from '../../stream/context.ts';
 import type { PulledMount } from '../pull/service.ts';
+import { registerHoldMetrics } from './hold.ts';
 
 /** What the metrics read besides the mounts; services started after the route fill it in. */
 export interface MetricsFeeds {
@@ -115,5 +116,6 @@ export function createRelayRegistry(ctx: RelayContext, feeds: MetricsFeeds = {},
     },
   });
 
+  registerHoldMetrics(ctx, registers);
   return register;
 }

@@ -5,7 +5,7 @@
 // rate again, and everything they received decodes. MP3, AAC (ADTS) and Ogg/Opus.
 import test from 'ava';
 import { decode, stopProcess, type TestCodec } from '../helpers/ffmpeg.ts';
-import { Player, startStack, tlsSource, until } from './restart-kit.ts';
+import { Player, SECRETS, startStack, tlsSource, until } from './restart-kit.ts';
 
 /**
  * The links of a chained Ogg stream, each from its BOS pages on. ffmpeg 4.1 (the npm one) reads
@@ -66,6 +66,15 @@ const restart = test.macro(async (t, codec: TestCodec) => {
     }
   }
   t.like(stack.gw.hold.snapshot(), { sourcesHeld: 0, sourcesResumed: 1, playersHeld: 0 });
+  // The new relay's /metrics shows the gateway's holds (sent with its edge reports).
+  const metric = (text: string, name: string, role: string): number => Number(new RegExp(`^${name}\\{gateway="[^"]+",role="${role}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  let scraped = '';
+  const auth = `Basic ${Buffer.from(`admin:${SECRETS.adminPassword}`).toString('base64')}`;
+  await until(() => {
+    void fetch(`http://127.0.0.1:${stack.relayPort}/metrics`, { headers: { authorization: auth } }).then((r) => r.text()).then((text) => (scraped = text), () => {});
+    return metric(scraped, 'icegate_gateway_holds_total', 'source') === 1 && metric(scraped, 'icegate_gateway_hold_seconds_total', 'source') > 0;
+  }, 15_000, 'the hold figures in /metrics');
+  t.is(metric(scraped, 'icegate_gateway_holds_total', 'player'), 2);
   t.log(holds.join('\n'));
 });
 
