@@ -22,6 +22,8 @@ export interface Upstream {
   readonly port: number;
   /** "http://host:port", what http-proxy is pointed at. */
   readonly origin: string;
+  /** The relay core's forward key (contracts/forward-key.ts), sent with every forwarded request and pull. */
+  readonly forwardKey?: string;
 }
 
 export interface HeadLimits {

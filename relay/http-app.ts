@@ -3,7 +3,8 @@
 // tried in order; the first route that answers wins.
 import type http from 'node:http';
 import type { RelayContext } from '../stream/context.ts';
-import { resolveClient, type Forwarded } from '../stream/client-ip.ts';
+import type { Forwarded } from '../stream/client-ip.ts';
+import { clientOfRequest } from './forwarded.ts';
 import { CORS_HEADERS } from '../stream/cors.ts';
 import { icyLines, wantsIcy } from '../stream/listener-head.ts';
 import { PLAYLIST_SUFFIX, playlist, safeHost, type PlaylistKind } from './playlists.ts';
@@ -91,10 +92,8 @@ export function createHttpHandler(ctx: RelayContext, routes: readonly Route[] = 
       method: req.method ?? 'GET',
       path,
       query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
-      client: resolveClient(ctx.trust, req.socket.remoteAddress, (n) => {
-        const v = req.headers[n];
-        return Array.isArray(v) ? v[0] : v;
-      }),
+      // Believes forwarding fields only with the forward key, and takes the key out (forwarded.ts).
+      client: clientOfRequest(ctx, req),
     };
     void run(ctx, r, routes).catch(() => {
       if (!res.headersSent) sendError(res, 'RELAY_INTERNAL');

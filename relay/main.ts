@@ -4,6 +4,7 @@ import { startRelay } from './start.ts';
 import { readOverrides } from '../contracts/ipc.ts';
 import { serveSupervisor } from './ipc.ts';
 import { unlistedMounts } from '../config/unlisted-mounts.ts';
+import { FORWARD_KEY_ENV, readForwardKey } from '../contracts/forward-key.ts';
 import { hlsStoreDir } from './hls/window-store.ts';
 
 export interface RunRelayOptions {
@@ -17,8 +18,11 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
   process.stdout.on('error', () => {});
   // Under `icegate start`: the port of the previous run, so the gateway in front stays pointed right.
   const { relayPort } = readOverrides();
+  // Under `icegate start`: the key its gateway sends (contracts/forward-key.ts); not passed on to anything this process starts.
+  const forwardKey = readForwardKey();
+  delete process.env[FORWARD_KEY_ENV];
   const hlsDir = hlsStoreDir(o.config, o.configPath);
-  const relay = await startRelay({ config: o.config.relay, secrets: o.secrets, station: o.config.station.name, hlsDir, unlisted: unlistedMounts(o.config.gateway.mounts), ...(relayPort === undefined ? {} : { port: relayPort }) });
+  const relay = await startRelay({ config: o.config.relay, secrets: o.secrets, station: o.config.station.name, hlsDir, unlisted: unlistedMounts(o.config.gateway.mounts), forwardKey, ...(relayPort === undefined ? {} : { port: relayPort }) });
   // Handlers before the "listening" line: whoever waits for that line may signal at once.
   const stop = (): void => {
     log('stopping');

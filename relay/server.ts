@@ -10,7 +10,7 @@ import { readRequestHead } from '../stream/head-reader.ts';
 import { renderError } from '../stream/responses.ts';
 import { hangUp } from '../stream/hang-up.ts';
 import type { RelayErrorCode } from '../stream/errors.ts';
-import { resolveClient } from '../stream/client-ip.ts';
+import { clientOf } from './forwarded.ts';
 import { ingestSource } from './source-ingest.ts';
 import { isListenPath, serveListener } from '../stream/listen.ts';
 import { createHttpHandler, type Route } from './http-app.ts';
@@ -66,7 +66,8 @@ async function handleConnection(ctx: RelayContext, socket: net.Socket, httpServe
     return reject(ctx, socket, peer, code, result.reason);
   }
   const { head, rest } = result;
-  const client = resolveClient(ctx.trust, peer, (n) => head.get(n));
+  // Forwarding fields count only from the gateway, which proves itself with the forward key (forwarded.ts).
+  const client = clientOf(ctx, peer, (n) => head.get(n));
   switch (head.method) {
     case 'PUT':
     case 'SOURCE':

@@ -19,6 +19,7 @@ import { pageRoute } from './page/route.ts';
 import { attachEdgeHub, EdgeHub, type EdgeHubOptions } from './edge/hub.ts';
 import { edgeRoutes } from './edge/routes.ts';
 import { setUnlistedMounts } from './status/unlisted.ts';
+import { setForwardKey } from './forwarded.ts';
 import { attachSourceTracker, SourceTracker } from './source-tracker.ts';
 
 export interface RunningRelay extends RelayServer {
@@ -54,6 +55,8 @@ export interface StartRelayOptions {
   edge?: EdgeHubOptions;
   /** Mounts left out of public listings: the gateway's private mounts (config/unlisted-mounts.ts). */
   unlisted?: readonly string[];
+  /** The key the gateway proves itself with (contracts/forward-key.ts); null = no forwarding field is believed. */
+  forwardKey?: string | null;
   /** Where HLS windows are kept across a restart (relay/hls/window-store.ts); none by default. */
   hlsDir?: string | null;
 }
@@ -61,6 +64,7 @@ export interface StartRelayOptions {
 export async function startRelay(o: StartRelayOptions): Promise<RunningRelay> {
   const ctx = createContext(o.config, o.secrets, o.clock ?? systemClock);
   setUnlistedMounts(ctx, o.unlisted ?? []);
+  setForwardKey(ctx, o.forwardKey ?? null);
   const metricsFeeds: MetricsFeeds = {};
   const hlsStore = o.hlsDir ? new WindowStore(o.hlsDir, (message) => (o.log ?? consoleLog)('warn', message)) : null;
   const hls = o.config.hls.enabled ? new HlsService(ctx, o.config.hls, hlsStore) : null;

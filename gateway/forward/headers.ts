@@ -3,6 +3,7 @@
 // states the client address itself, overwriting X-Forwarded-For instead of appending to it
 // (docs/gateway-security.md#forwarded-headers). A source's `Upgrade: TLS/1.0` is dropped with the rest: the
 // gateway already speaks TLS and must not offer the upstream's RFC 2817 upgrade.
+import { FORWARD_KEY_HEADER } from '../../contracts/forward-key.ts';
 
 /** Hop-by-hop fields (RFC 9110 §7.6.1, plus the de-facto Keep-Alive and Proxy-Connection). */
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([
@@ -27,6 +28,8 @@ export const CLIENT_IDENTITY: ReadonlySet<string> = new Set([
   'x-real-ip',
   // The mount of the stream link a request came through (forward.ts linkMount).
   'x-icegate-mount',
+  // What proves to the relay core that the fields above come from this gateway (contracts/forward-key.ts).
+  FORWARD_KEY_HEADER,
 ]);
 
 /**
@@ -48,9 +51,14 @@ export function droppedFields(connection: readonly string[], extra: readonly str
   return drop;
 }
 
-/** The gateway's own statements, written first so no client line can push them out of Icecast's 32-line window (docs/gateway-security.md#header-limits). */
-export function gatewayFields(clientIp: string, proto: 'http' | 'https'): [string, string][] {
+/**
+ * The gateway's own statements, written first so no client line can push them out of Icecast's
+ * 32-line window (docs/gateway-security.md#header-limits). `forwardKey`: the relay core's key
+ * (contracts/forward-key.ts), without which it believes none of them; none in front of another upstream.
+ */
+export function gatewayFields(clientIp: string, proto: 'http' | 'https', forwardKey?: string): [string, string][] {
   return [
+    ...(forwardKey === undefined ? [] : [['X-Icegate-Forward-Key', forwardKey] as [string, string]]),
     ['X-Forwarded-For', clientIp],
     ['X-Forwarded-Proto', proto],
   ];

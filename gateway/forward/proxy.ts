@@ -99,7 +99,7 @@ export function createForwarder(upstream: Upstream): Forwarder {
       const host = req.headers.host ?? localHost(req);
       // Lower-case, as in req.headers, so each replaces the client's value instead of joining it.
       const headers: Record<string, string> = { host };
-      for (const [name, value] of gatewayFields(options.clientIp, options.proto)) headers[name.toLowerCase()] = value;
+      for (const [name, value] of gatewayFields(options.clientIp, options.proto, upstream.forwardKey)) headers[name.toLowerCase()] = value;
       if (options.prefix !== undefined) headers['x-forwarded-prefix'] = options.prefix;
       if (options.linkMount !== undefined) headers['x-icegate-mount'] = encodePath(options.linkMount);
       req.url = options.target;

@@ -12,6 +12,8 @@ export interface ForwardedHeadInput {
   readonly target: string;
   readonly clientIp: string;
   readonly proto: 'http' | 'https';
+  /** The relay core's forward key (contracts/forward-key.ts). */
+  readonly forwardKey?: string;
 }
 
 export type ForwardedHead = { readonly kind: 'ok'; readonly bytes: Buffer } | { readonly kind: 'too-large' };
@@ -38,7 +40,7 @@ export function forwardedHead(head: RequestHead, input: ForwardedHeadInput): For
   if (split.kind !== 'ok') return { kind: 'too-large' };
   const drop = droppedFields(head.headers.get('connection') ?? []);
   const lines: Buffer[] = [Buffer.from(`${head.method} ${input.target} ${head.protocol}`, 'latin1')];
-  for (const [name, value] of gatewayFields(input.clientIp, input.proto)) lines.push(Buffer.from(`${name}: ${value}`, 'latin1'));
+  for (const [name, value] of gatewayFields(input.clientIp, input.proto, input.forwardKey)) lines.push(Buffer.from(`${name}: ${value}`, 'latin1'));
   lines.push(Buffer.from('Connection: close', 'latin1'));
   for (const line of split.lines.slice(1)) {
     const colon = line.indexOf(0x3a);

@@ -54,7 +54,7 @@ async function handleSource(ctx: GatewayContext, socket: Socket, proto: 'http' |
   const framing = checkFraming({ method: head.method, protocol: head.protocol, headers: head.headers });
   if (framing.kind === 'deny') return refuse(framing.code, framing.reason);
   const target = decided.forward!;
-  const forwarded = forwardedHead(head, { target, clientIp: ip, proto });
+  const forwarded = forwardedHead(head, { target, clientIp: ip, proto, ...(ctx.upstream.forwardKey === undefined ? {} : { forwardKey: ctx.upstream.forwardKey }) });
   if (forwarded.kind === 'too-large') return refuse('GW_HEADER_TOO_LARGE', 'the forwarded head would pass the upstream\'s 4095 bytes or 32 lines');
 
   const gate = credentialGate(ctx.limiter, { channel: 'source', ip, authorization, passwordParam });

@@ -2,7 +2,7 @@
 // socket and compared with the catalogue's bytes (stream/responses.ts renderError, Date masked).
 // One row per code: the relay's settings, the sources and listeners it needs, the request.
 import test from 'ava';
-import { SECRETS, testRelay } from '../helpers/relay.ts';
+import { FORWARD_KEY_LINE, SECRETS, testRelay } from '../helpers/relay.ts';
 import { RawClient, SOURCE_AUTH, SOURCE_OK, masked, openStream, sourceHead, type StreamClient } from '../relay/ingest-kit.ts';
 import { ADMIN, basic } from '../relay/admin-client.ts';
 import { RELAY_ERRORS, type RelayErrorCode } from '../../stream/errors.ts';
@@ -38,7 +38,7 @@ const rows: Row[] = [
   { code: 'RELAY_SOURCE_AUTH', request: put('/m.mp3', ['Content-Type: audio/mpeg']) },
   // From another host (an address the trusted loopback proxy vouches for): a source from the
   // live source's own host would take the mount over instead.
-  { code: 'RELAY_MOUNT_IN_USE', sources: MP3, request: put('/live.mp3', [`Authorization: ${SOURCE_AUTH}`, 'Content-Type: audio/mpeg', 'X-Forwarded-For: 198.51.100.7']) },
+  { code: 'RELAY_MOUNT_IN_USE', sources: MP3, request: put('/live.mp3', [`Authorization: ${SOURCE_AUTH}`, 'Content-Type: audio/mpeg', 'X-Forwarded-For: 198.51.100.7', FORWARD_KEY_LINE]) },
   { code: 'RELAY_TOO_MANY_SOURCES', relay: { limits: { sources: 1 } }, sources: MP3, request: put('/second.mp3', [`Authorization: ${SOURCE_AUTH}`, 'Content-Type: audio/mpeg']) },
   { code: 'RELAY_NO_CONTENT_TYPE', request: put('/m.mp3', [`Authorization: ${SOURCE_AUTH}`]) },
   { code: 'RELAY_MOUNT_RESERVED', request: put('/status-json.xsl', [`Authorization: ${SOURCE_AUTH}`, 'Content-Type: audio/mpeg']) },

@@ -11,6 +11,7 @@ import { createSelfSignedServerCert, type KeyAndCert } from '../../gateway/tls/c
 import { CredentialLimiter } from '../../gateway/limits/rate-limit.ts';
 import { selfSignedPaths, writePair } from '../../gateway/tls/files.ts';
 import { startGateway, type RunningGateway, type StartGatewayOptions } from '../../gateway/start.ts';
+import { TEST_FORWARD_KEY } from '../helpers/relay.ts';
 
 /** Where cleanup goes: a test's `t`, or a `Shared` collector for fixtures built in test.before. */
 export interface Teardown {
@@ -50,6 +51,8 @@ export async function testGateway(
     config,
     host: '127.0.0.1',
     ports: { listener: 0, listenerTls: 0, source: 0, sourcePlain: plain, admin: 0 },
+    // The key test relays believe (test/helpers/relay.ts).
+    forwardKey: TEST_FORWARD_KEY,
     ...extra,
   });
   t.teardown(async () => {

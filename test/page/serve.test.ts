@@ -5,7 +5,7 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
-import { testRelay } from '../helpers/relay.ts';
+import { TEST_FORWARD_KEY, testRelay } from '../helpers/relay.ts';
 import { loadPageAssets } from '../../relay/page/assets.ts';
 import { request } from './page-client.ts';
 
@@ -116,15 +116,15 @@ test('a source cannot publish a mount over the page or its files', async (t) => 
 
 test('through a stream link the page and the status show that mount alone, hidden or not', async (t) => {
   const p = await port();
-  const link = { 'X-Forwarded-Prefix': '/t/k1.abc.def', 'X-Icegate-Mount': '/secret.mp3' };
+  const link = { 'X-Forwarded-Prefix': '/t/k1.abc.def', 'X-Icegate-Mount': '/secret.mp3', 'X-Icegate-Forward-Key': TEST_FORWARD_KEY };
   const html = (await request(p, '/', link)).body.toString('utf8');
   t.true(html.includes('data-mount="/secret.mp3"'));
   t.false(html.includes('data-mount="/live.mp3"'));
   const api = JSON.parse((await request(p, '/api/v1/status', link)).body.toString('utf8')) as { mounts: Array<{ mount: string; listenUrl: string }> };
   t.deepEqual(api.mounts.map((m) => [m.mount, m.listenUrl]), [['/secret.mp3', 'http://radio.example:8000/t/k1.abc.def/secret.mp3']]);
-  const other = JSON.parse((await request(p, '/api/v1/status', { 'X-Icegate-Mount': '/live.mp3' })).body.toString('utf8')) as { mounts: Array<{ mount: string }> };
+  const other = JSON.parse((await request(p, '/api/v1/status', { 'X-Icegate-Mount': '/live.mp3', 'X-Icegate-Forward-Key': TEST_FORWARD_KEY })).body.toString('utf8')) as { mounts: Array<{ mount: string }> };
   t.deepEqual(other.mounts.map((m) => m.mount), ['/live.mp3']);
-  const encoded = (await request(p, '/', { 'X-Icegate-Mount': '/late%3Anight.aac' })).body.toString('utf8');
+  const encoded = (await request(p, '/', { 'X-Icegate-Mount': '/late%3Anight.aac', 'X-Icegate-Forward-Key': TEST_FORWARD_KEY })).body.toString('utf8');
   t.true(encoded.includes('data-mount="/late:night.aac"'));
   t.false(encoded.includes('data-mount="/live.mp3"'));
 });
@@ -137,7 +137,7 @@ test('without a stream link every public mount shows and the hidden one never do
 test("a link mount from a peer that is not a trusted proxy is ignored", async (t) => {
   const relay = await testRelay({ mounts: MOUNTS, trustedProxies: ['192.0.2.1/32'] });
   t.teardown(() => relay.close());
-  const html = (await request(relay.port(), '/', { 'X-Icegate-Mount': '/secret.mp3' })).body.toString('utf8');
+  const html = (await request(relay.port(), '/', { 'X-Icegate-Mount': '/secret.mp3', 'X-Icegate-Forward-Key': TEST_FORWARD_KEY })).body.toString('utf8');
   t.false(html.includes('secret'));
   t.true(html.includes('data-mount="/live.mp3"'));
   t.true(html.includes('<title>icegate</title>'), 'the default station name');

@@ -4,7 +4,7 @@
 // 127.0.0.1; "another host" is an X-Forwarded-For the relay believes from a trusted proxy.
 import test from 'ava';
 import { once } from 'node:events';
-import { testRelay, until } from '../helpers/relay.ts';
+import { FORWARD_KEY_LINE, testRelay, until } from '../helpers/relay.ts';
 import { FRAME_BYTES, RawClient, SkewedClock, errorReply, goodPut, masked, mp3, openSource, openStream } from './ingest-kit.ts';
 
 const OTHER_HOST = '198.51.100.7';
@@ -20,7 +20,7 @@ test('a live source keeps its mount against another host', async (t) => {
     first.socket.write(audio.subarray(0, 4 * FRAME_BYTES));
     const mount = relay.ctx.registry.get('/m')!;
     await until(() => mount.bytesRead === 4 * FRAME_BYTES, 5000, 'the first source bytes');
-    const second = new RawClient(relay.port(), goodPut('/m', [`X-Forwarded-For: ${OTHER_HOST}`]));
+    const second = new RawClient(relay.port(), goodPut('/m', [`X-Forwarded-For: ${OTHER_HOST}`, FORWARD_KEY_LINE]));
     t.is(masked(await second.untilClosed()), IN_USE);
     t.is(mount.sourceInfo?.ip, '127.0.0.1');
     t.false(first.isClosed);
@@ -44,11 +44,11 @@ test('a half-dead source is replaced by a reconnect from another host; its liste
     await listener.waitForBody(half);
     // Silent for half the threshold, the mount is still in use…
     clock.skip(TAKEOVER_IDLE_MS / 2);
-    const early = new RawClient(relay.port(), goodPut('/m', [`X-Forwarded-For: ${OTHER_HOST}`]));
+    const early = new RawClient(relay.port(), goodPut('/m', [`X-Forwarded-For: ${OTHER_HOST}`, FORWARD_KEY_LINE]));
     t.is(masked(await early.untilClosed()), IN_USE);
     // …past it, the silent source is presumed dead.
     clock.skip(TAKEOVER_IDLE_MS / 2);
-    const second = await openSource(relay.port(), '/m', [`X-Forwarded-For: ${OTHER_HOST}`]);
+    const second = await openSource(relay.port(), '/m', [`X-Forwarded-For: ${OTHER_HOST}`, FORWARD_KEY_LINE]);
     await first.untilClosed();
     const mount = relay.ctx.registry.get('/m')!;
     t.is(mount.sourceInfo?.ip, OTHER_HOST);
@@ -86,7 +86,7 @@ test('the source limit: a second mount is refused, the live one is still "in use
     t.is(masked(await tooMany.untilClosed()), errorReply('HTTP/1.0 403 Forbidden', 'too many sources connected'));
     t.is(relay.ctx.registry.get('/b'), undefined);
     // Icecast checks the mount before the limit.
-    const inUse = new RawClient(relay.port(), goodPut('/a', [`X-Forwarded-For: ${OTHER_HOST}`]));
+    const inUse = new RawClient(relay.port(), goodPut('/a', [`X-Forwarded-For: ${OTHER_HOST}`, FORWARD_KEY_LINE]));
     t.is(masked(await inUse.untilClosed()), IN_USE);
     // Once the first source leaves, its slot is free again.
     first.socket.destroy();

@@ -3,7 +3,7 @@
 import test from 'ava';
 import net from 'node:net';
 import { once } from 'node:events';
-import { testRelay, SECRETS } from '../helpers/relay.ts';
+import { FORWARD_KEY_LINE, testRelay, SECRETS } from '../helpers/relay.ts';
 import { startSource, stopProcess, decode } from '../helpers/ffmpeg.ts';
 import { listen, openListener, rawRequest, parseHead } from '../helpers/listen.ts';
 import { makeAudio } from '../helpers/media.ts';
@@ -107,7 +107,7 @@ test.serial('listener head, HEAD, OPTIONS, Range probe, playlists and 404 agains
 
     const m3u = (await rawRequest(port, 'GET /live.mp3.m3u HTTP/1.1\r\nHost: radio.example:8000\r\n\r\n')).toString('utf8');
     t.true(m3u.endsWith('\r\n\r\nhttp://radio.example:8000/live.mp3\r\n'), m3u);
-    const viaGateway = (await rawRequest(port, 'GET /live.mp3.pls HTTP/1.1\r\nHost: radio.example\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 203.0.113.5\r\n\r\n')).toString('utf8');
+    const viaGateway = (await rawRequest(port, `GET /live.mp3.pls HTTP/1.1\r\nHost: radio.example\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 203.0.113.5\r\n${FORWARD_KEY_LINE}\r\n\r\n`)).toString('utf8');
     t.regex(viaGateway, /File1=https:\/\/radio\.example\/live\.mp3\r\n/);
     const xspf = (await rawRequest(port, 'GET /live.mp3.xspf HTTP/1.1\r\nHost: radio.example:8000\r\n\r\n')).toString('utf8');
     t.regex(xspf, /<location>http:\/\/radio\.example:8000\/live\.mp3<\/location>/);

@@ -8,7 +8,7 @@ import type { RunningRelay } from '../../relay/start.ts';
 import { matchPassword } from '../../relay/shoutcast-server.ts';
 import { parsePasswordLine } from '../../relay/shoutcast.ts';
 import { FFMPEG, decode } from '../helpers/ffmpeg.ts';
-import { SECRETS, testRelay } from '../helpers/relay.ts';
+import { FORWARD_KEY_LINE, SECRETS, testRelay } from '../helpers/relay.ts';
 import { RawClient, openSource, openStream } from './ingest-kit.ts';
 
 const OK2 = 'OK2\r\nicy-caps:11\r\n\r\n';
@@ -138,7 +138,7 @@ test('a mount in use by another host: OK2, then closed; the live source keeps it
   const relay = await shoutcastRelay();
   const seen = record(relay);
   try {
-    const live = await openSource(relay.port(), '/stream', ['X-Forwarded-For: 198.51.100.7']);
+    const live = await openSource(relay.port(), '/stream', ['X-Forwarded-For: 198.51.100.7', FORWARD_KEY_LINE]);
     const source = new RawClient(relay.scPort, `${SECRETS.sourcePassword}\r\nicy-name:Late\r\n\r\n`);
     t.is((await source.untilClosed()).toString('latin1'), OK2);
     t.deepEqual(seen, [], 'a good login, refused only for the mount');

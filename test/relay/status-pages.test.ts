@@ -1,7 +1,7 @@
 // The public status endpoints against live ffmpeg sources: /status-json.xsl's shape for 0, 1 and
 // 2 public sources (a hidden one never shows), /status.xsl and /api/v1/status.
 import test from 'ava';
-import { testRelay } from '../helpers/relay.ts';
+import { TEST_FORWARD_KEY, testRelay } from '../helpers/relay.ts';
 import { rawRequest } from '../helpers/listen.ts';
 import { get, startSources, stopAll } from './admin-client.ts';
 import type { ChildProcess } from 'node:child_process';
@@ -34,7 +34,7 @@ test('status pages follow the live public mounts, and never show a hidden one', 
     t.false(Array.isArray(one.icestats.source));
     t.like(one.icestats.source, { listenurl: 'http://radio.example:8000/one.mp3', server_name: 'Test Radio', genre: 'Rock', listeners: 0, dummy: null });
 
-    const forwarded = await get(port, '/status-json.xsl', undefined, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'listen.example' });
+    const forwarded = await get(port, '/status-json.xsl', undefined, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'listen.example', 'X-Icegate-Forward-Key': TEST_FORWARD_KEY });
     t.like(JSON.parse(forwarded.body).icestats.source, { listenurl: 'https://listen.example/one.mp3' });
 
     sources.push(...(await startSources(relay, [{ mount: '/two.mp3', codec: 'mp3' }])));
