@@ -20,10 +20,13 @@ export class Coalescer {
   #timer: Timer | null = null;
   readonly #clock: Clock;
   readonly #publish: (chunk: Chunk) => void;
+  readonly #maxDelayMs: number;
 
-  constructor(clock: Clock, publish: (chunk: Chunk) => void) {
+  /** `maxDelayMs` 0: publish every chunk as it comes (its source coalesced it already). */
+  constructor(clock: Clock, publish: (chunk: Chunk) => void, maxDelayMs = CHUNK_MAX_DELAY_MS) {
     this.#clock = clock;
     this.#publish = publish;
+    this.#maxDelayMs = maxDelayMs;
   }
 
   stage(chunk: Chunk): void {
@@ -31,8 +34,8 @@ export class Coalescer {
     if (this.#pending.length === 0) this.#sync = chunk.sync;
     this.#pending.push(chunk.data);
     this.#bytes += chunk.data.length;
-    if (this.#bytes >= CHUNK_TARGET) this.flush();
-    else if (!this.#timer) this.#timer = this.#clock.after(CHUNK_MAX_DELAY_MS, () => this.flush());
+    if (this.#bytes >= CHUNK_TARGET || this.#maxDelayMs <= 0) this.flush();
+    else if (!this.#timer) this.#timer = this.#clock.after(this.#maxDelayMs, () => this.flush());
   }
 
   /** Publish what is staged now. */

@@ -41,12 +41,15 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
   #onDemand = new Set<string>();
   #config: RelayConfig;
   #clock: Clock;
+  readonly #coalesceMs: number | undefined;
   #nextListenerId = 1;
 
-  constructor(config: RelayConfig, clock: Clock) {
+  /** `coalesceMs`: for every mount, how long audio may be staged before listeners get it (Mount). */
+  constructor(config: RelayConfig, clock: Clock, o: { coalesceMs?: number } = {}) {
     super();
     this.#config = config;
     this.#clock = clock;
+    this.#coalesceMs = o.coalesceMs;
     for (const name of Object.keys(config.mounts)) this.ensure(name);
   }
 
@@ -98,7 +101,7 @@ export class MountRegistry extends EventEmitter<RegistryEvents> {
   ensure(name: string): Mount {
     let m = this.#mounts.get(name);
     if (m) return m;
-    m = new Mount(name, this.settingsFor(name), this.#clock);
+    m = new Mount(name, this.settingsFor(name), this.#clock, this.#coalesceMs);
     m.events.on('source-start', (mount) => {
       this.emit('source-start', mount);
       this.#override(mount);

@@ -63,12 +63,13 @@ export class Mount {
   takeovers = 0;
   #onBehind = (l: Listener): void => this.dropSlow(l);
 
-  constructor(name: string, settings: MountSettings, clock: Clock) {
+  /** `coalesceMs`: how long staged audio may wait to be published (stream/coalescer.ts; default its 500 ms). */
+  constructor(name: string, settings: MountSettings, clock: Clock, coalesceMs?: number) {
     this.name = name;
     this.settings = settings;
     this.#clock = clock;
     this.queue = new StreamQueue(Math.max(settings.queueSize, settings.burstSize ?? 0));
-    this.#coalescer = new Coalescer(clock, (chunk) => this.#publish(chunk));
+    this.#coalescer = new Coalescer(clock, (chunk) => this.#publish(chunk), coalesceMs);
   }
 
   get live(): boolean {

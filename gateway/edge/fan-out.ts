@@ -92,7 +92,9 @@ export class Edge {
     this.#o = o;
     this.holdStats = o.holdStats ?? null;
     const clock = o.clock ?? systemClock;
-    this.registry = new MountRegistry(o.config, clock);
+    // What the pull reads the relay already coalesced (stream/coalescer.ts): staging it again would
+    // only hold every chunk back another half second, and write no less often.
+    this.registry = new MountRegistry(o.config, clock, { coalesceMs: 0 });
     this.#ctx = { config: o.config, registry: this.registry, clock, events: new EventEmitter<RelayEvents>() };
     if (o.holdStats) watchPlayerHolds(this.registry, o.holdStats, () => clock.now(), (level, message) => o.log?.(level, message));
   }
