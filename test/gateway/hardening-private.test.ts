@@ -14,7 +14,7 @@ import { startRelay, type RunningRelay } from '../../relay/start.ts';
 import { setUnlistedMounts } from '../../relay/status/unlisted.ts';
 import { planReload } from '../../supervisor/reload.ts';
 import { makeAudio } from '../helpers/media.ts';
-import { SECRETS, until } from '../helpers/relay.ts';
+import { SECRETS, TEST_FORWARD_KEY, until } from '../helpers/relay.ts';
 import { play, STREAM_BYTES } from './listener-auth-kit.ts';
 import { exchange, Shared, testGateway, type TestGateway } from './server-harness.ts';
 
@@ -50,7 +50,7 @@ test.before(async () => {
     },
   });
   // As relay/main.ts starts it: the relay section, told which of the gateway's mounts are private.
-  relay = await startRelay({ config: config.relay, secrets: SECRETS, host: '127.0.0.1', port: 0, unlisted: unlistedMounts(config.gateway.mounts) });
+  relay = await startRelay({ config: config.relay, secrets: SECRETS, host: '127.0.0.1', port: 0, unlisted: unlistedMounts(config.gateway.mounts), forwardKey: TEST_FORWARD_KEY });
   shared.teardown(() => relay.close());
   await until(() => Object.keys(NAMES).every((m) => relay.ctx.registry.get(m)?.live === true), 15000, 'the file mounts to be live');
   gateway = await testGateway(shared, relay.port(), { tokens: { keys: KEYS }, mounts: config.gateway.mounts });

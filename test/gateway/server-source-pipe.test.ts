@@ -6,6 +6,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { exchange, headerOf, lenientUpstream, testGateway, type RecordedConnection } from './server-harness.ts';
+import { TEST_FORWARD_KEY } from '../helpers/relay.ts';
 
 const AUTH = `Basic ${Buffer.from('source:hackme').toString('base64')}`;
 const PUT = ['PUT /live.mp3 HTTP/1.1', 'Host: radio.example:8001', `Authorization: ${AUTH}`, 'Content-Type: audio/mpeg', 'Expect: 100-continue', 'X-Forwarded-For: 6.6.6.6', '', ''].join('\r\n');
@@ -37,6 +38,7 @@ test('an un-framed endless source body passes byte for byte behind the canonical
     head,
     [
       'PUT /live.mp3 HTTP/1.1',
+      `X-Icegate-Forward-Key: ${TEST_FORWARD_KEY}`,
       'X-Forwarded-For: 127.0.0.1',
       'X-Forwarded-Proto: https',
       'Connection: close',
