@@ -110,7 +110,9 @@ export function formatStatus(s: StateSnapshot): string {
     const exit = c.lastExit ? `  last exit: ${c.lastExit.reason} at ${c.lastExit.at}` : '';
     return `  ${c.name.padEnd(12)} ${c.state.padEnd(13)} restarts ${String(c.restarts).padEnd(4)} ${extra}${exit}`;
   });
-  const mounts = s.mounts.map((m) => `  ${m.mount.padEnd(20)} ${m.live ? 'live' : 'idle'}  ${m.listeners} listeners${m.title ? `  "${m.title.replace(/[\u0000-\u001f\u007f]/g, '?')}"` : ''}`);
+  // SILENT: an `icegate push` agent reports its input silent (docs/push.md#silence-on-the-server).
+  const silent = (m: StateSnapshot['mounts'][number]): string => (m.source?.silent === true ? `  SILENT since ${m.source.silentSince ?? '?'}` : '');
+  const mounts = s.mounts.map((m) => `  ${m.mount.padEnd(20)} ${m.live ? 'live' : 'idle'}  ${m.listeners} listeners${silent(m)}${m.title ? `  "${m.title.replace(/[\u0000-\u001f\u007f]/g, '?')}"` : ''}`);
   const c = s.security?.certificate ?? null;
   const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
   const acme = c?.acme ? `; ACME ${c.acme.state}${c.acme.nextRenewal ? `, next order ${c.acme.nextRenewal}` : ''}${c.acme.lastError ? `, last error: ${clean(c.acme.lastError)}` : ''}` : '';
