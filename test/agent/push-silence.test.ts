@@ -149,3 +149,17 @@ test.serial('a plain ffmpeg source never reports: silent is null (unknown), not 
   t.is(view.source!.silentSince, null);
   t.regex(view.source!.userAgent ?? '', /Lavf/);
 });
+
+test.serial('a relay restart the gateway holds the source across counts as a reconnect, and the next report puts the silence back', async (t) => {
+  const push = startPush(t, ['--input', `file:${join(dir, 'silent.wav')}`, '--silence-after', '1', link('/held.mp3')]);
+  await mountWhere('/held.mp3', (m) => m.source?.silent === true && m.source.reconnects === 0, '/held.mp3 silent');
+  const relay = sv.components.get('relay')!;
+  const pid = relay.pid!;
+  process.kill(pid, 'SIGKILL');
+  await until(() => relay.state === 'running' && relay.pid !== pid, 20_000, 'the relay restarted');
+  // The agent's connection never broke (gateway.hold.sources): it does not know the relay restarted.
+  const view = await mountWhere('/held.mp3', (m) => m.source?.reconnects === 1 && m.source.silent === true, 'reconnect counted and silence reported again', 40_000);
+  t.regex(view.source!.userAgent ?? '', /^icegate-push\//);
+  t.true(push.statuses.every((s) => s.reconnects === 0), 'the push never reconnected');
+  await push.stop();
+});
