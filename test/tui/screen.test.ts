@@ -202,7 +202,7 @@ serial('resizing: 120x40 shows every pane, 60x15 the mounts and one more, tiny s
   let screen = await tmux.waitFor((s) => s.includes('Security (1 ban)') && s.includes('Log of relay'));
   t.true(screen.includes('BANNED 203.0.113.7 for 30m00s (rate-limited)'));
   t.true(screen.includes('11:59:59!source connected to /live.mp3'));
-  t.regex(screen, /MOUNT +SOURCE +FORMAT +LIS\/PEAK LISTENERS +OUT BANDWIDTH +UP SLOW TITLE/);
+  t.regex(screen, /MOUNT +SOURCE +FORMAT +LIS\/PEAK LISTENERS +OUT BANDWIDTH +UP SLOW SILENCE +KBIT\/S TITLE/);
   tmux.resize(60, 15);
   screen = await tmux.waitFor((s) => !s.includes('Health') && !s.includes('Log of') && s.includes('Listeners of'));
   t.true(screen.split('\n').every((l) => l.length <= 60));
