@@ -1,11 +1,11 @@
 // Glass-to-ear latency in a real browser: a tone with a beep every 2 s (bench/latency-tone.ts) is
-// written in real time into two ffmpeg MP3 encoders (128 kbit/s), one pushing to icegate's relay,
+// written in real time into two ffmpeg MP3 encoders (128 kbit/s unless --kbps), one pushing to icegate's relay,
 // one to Debian's icecast2 (the anchor, same beeps, same run). Headless Chromium plays each target
 // in its own page (bench/latency-page.ts): an <audio> element through Web Audio to an AudioWorklet
 // that timestamps each beep's first loud sample as it leaves for the speaker. Latency = that
 // moment − when the beep's first sample went into the encoder.
 //
-//   npm run bench:latency -- [--joins 3] [--beeps 6] [--burst-seconds S | --burst-size B] [--no-icecast]
+//   npm run bench:latency -- [--joins 3] [--beeps 6] [--kbps 128] [--burst-seconds S | --burst-size B] [--no-icecast]
 //
 // Each join opens every target afresh (a new burst point); the first beep a page hears is dropped
 // (it may be cut by the join); a join listens beeps × 2 s + 10 s. Progress to stderr, the markdown table to stdout.
@@ -39,11 +39,14 @@ const { values } = parseArgs({
     'burst-seconds': { type: 'string' },
     'burst-size': { type: 'string' },
     'no-icecast': { type: 'boolean', default: false },
+    kbps: { type: 'string', default: '128' },
   },
 });
 const joins = Number(values.joins);
 const beeps = Number(values.beeps);
+const kbps = Number(values.kbps);
 if (!(joins >= 1 && beeps >= 2)) throw new Error('--joins must be at least 1 and --beeps at least 2');
+if (![32, 64, 96, 128, 192, 256, 320].includes(kbps)) throw new Error('--kbps must be an MP3 bitrate: 32, 64, 96, 128, 192, 256 or 320');
 if (!existsSync(CHROMIUM)) throw new Error(`bench:latency needs Chromium at ${CHROMIUM} (the Debian package chromium)`);
 const icecastBinary = values['no-icecast'] ? null : findIcecast();
 
@@ -69,7 +72,7 @@ async function startStack(cert: { cert: string; key: string }, stateDir: string)
 /** An MP3 encoder reading the tone's PCM on stdin and pushing to an Icecast-compatible port. */
 function encoder(port: number): ChildProcess {
   const args = ['-hide_banner', '-loglevel', 'error', '-f', 's16le', '-ar', String(SAMPLE_RATE), '-ac', '1', '-i', 'pipe:0'];
-  args.push('-ac', '2', '-c:a', 'libmp3lame', '-b:a', '128k', '-flush_packets', '1', '-content_type', 'audio/mpeg');
+  args.push('-ac', '2', '-c:a', 'libmp3lame', '-b:a', `${kbps}k`, '-flush_packets', '1', '-content_type', 'audio/mpeg');
   args.push('-f', 'mp3', `icecast://source:${BENCH_SECRETS.sourcePassword}@127.0.0.1:${port}${MOUNT}`);
   return spawn(FFMPEG, args, { stdio: ['pipe', 'ignore', 'inherit'] });
 }
@@ -159,7 +162,7 @@ try {
     .join(' ');
   process.stdout.write(
     [
-      `Glass-to-ear latency in headless Chromium, 128 kbit/s MP3, icegate with ${burst}, icecast2 with burst-size 65536; ${joins} join(s) × ${beeps} beeps, first beep of each join dropped; load average ${load}.`,
+      `Glass-to-ear latency in headless Chromium, ${kbps} kbit/s MP3, icegate with ${burst}, icecast2 with burst-size 65536; ${joins} join(s) × ${beeps} beeps, first beep of each join dropped; load average ${load}.`,
       '',
       latencyTable(results, icecast ? 'icecast2, plain' : 'icegate relay, plain'),
       '',
