@@ -1,4 +1,5 @@
-// One request to a running `icegate start` over its control socket, for stop / reload / status.
+// One request to a running `icegate start` over its control socket, for stop / reload / status
+// and `icegate link` (whose requests carry a JSON body).
 import { request } from 'node:http';
 import { userInfo } from 'node:os';
 
@@ -15,9 +16,12 @@ function operator(): string {
   }
 }
 
-export function controlRequest(socketPath: string, method: 'GET' | 'POST', path: string, timeoutMs = 30_000): Promise<ControlReply> {
+export function controlRequest(socketPath: string, method: 'GET' | 'POST' | 'DELETE', path: string, timeoutMs = 30_000, body?: unknown): Promise<ControlReply> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = { 'x-icegate-user': operator() };
+  if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, method, path, headers: { 'x-icegate-user': operator() }, timeout: timeoutMs }, (res) => {
+    const req = request({ socketPath, method, path, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -30,7 +34,7 @@ export function controlRequest(socketPath: string, method: 'GET' | 'POST', path:
     });
     req.on('timeout', () => req.destroy(new Error('no answer from the control socket')));
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
 }
 

@@ -1,5 +1,7 @@
-// `icegate token`: mint a signed stream link with the newest key of gateway.tokens.keys, or
-// revoke one by its id (<stateDir>/revoked-tokens.txt, which the gateway reads on each use).
+// `icegate token`: the low-level tool under `icegate link`. It mints a signed stream link with the
+// newest key of gateway.tokens.keys, offline, or revokes one by its id
+// (<stateDir>/revoked-tokens.txt, which the gateway reads on each use). Operators use
+// `icegate link` (cli/link.ts): labelled, listed, counted, and revoked at once on a running server.
 import { randomBytes } from 'node:crypto';
 import { revocationsPath, revokeInFile, isTokenId } from '../gateway/listener-auth/revocations.ts';
 import { StreamTokens, tokenPath } from '../policies/tokens.ts';
@@ -10,10 +12,13 @@ import { strictArgs, wholeNumber } from './strict-args.ts';
 
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'print a signed stream link, or revoke one',
+  summary: 'low-level: sign a stream link offline (operators: icegate link)',
   help: [
     'Usage: icegate token --mount MOUNT [--ttl SECONDS] [--max-uses N] [--base URL] [-c FILE]',
     '       icegate token --revoke ID [-c FILE]',
+    '',
+    'Low-level: for making, watching and revoking links on a running server use',
+    '"icegate link" instead (labels, players counted, revocation that cuts players at once).',
     '',
     'Prints a stream link any player can open without a password prompt, e.g.',
     'https://radio.example:8443/t/<token>/live.mp3, signed with the last key of',
@@ -62,6 +67,7 @@ export const tokenCommand: Command = {
     const keys = config.gateway.tokens.keys;
     if (Object.keys(keys).length === 0) {
       io.err(`icegate token: ${loaded.label} has no key in gateway.tokens.keys to sign with`);
+      io.err('on a running server, "icegate link create" makes links with no key to configure');
       return 1;
     }
     const now = Date.now();
@@ -73,6 +79,7 @@ export const tokenCommand: Command = {
     io.err(`id ${id}, expires ${expires}${maxUses ? `, ${maxUses} listener(s) at once` : ''}; revoke with: icegate token --revoke ${id}`);
     // The same link opens the listening page for this mount (relay/page).
     io.err(`listening page: ${origin}${tokenPath(token, '/')}`);
+    io.err('(a link without a label; "icegate link create" makes labelled ones that icegate link list and the dashboard show)');
     return 0;
   },
 };

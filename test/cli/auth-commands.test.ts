@@ -63,7 +63,7 @@ test('token without a signing key is a clear error, exit 1', async (t) => {
   const dir = await tempDir(t);
   const run = await runCli(['token', '--mount', '/live.mp3'], dir);
   t.is(run.code, 1);
-  t.is(run.stderr, 'icegate token: built-in defaults has no key in gateway.tokens.keys to sign with\n');
+  t.is(run.stderr, 'icegate token: built-in defaults has no key in gateway.tokens.keys to sign with\non a running server, "icegate link create" makes links with no key to configure\n');
 });
 
 test('token prints a link signed by the last key, for the configured host and TLS port by default', async (t) => {
@@ -80,6 +80,7 @@ test('token prints a link signed by the last key, for the configured host and TL
   t.is(verdict.claims.maxUses, 3);
   t.true(verdict.claims.expiresAt > Date.now() + 100_000 && verdict.claims.expiresAt <= Date.now() + 120_000);
   t.true(run.stderr.includes(`id ${verdict.claims.id}, expires `));
+  t.true(run.stderr.includes('"icegate link create" makes labelled ones'), 'the operator is pointed to icegate link');
 });
 
 /** passwd with the password on a non-terminal stdin. */

@@ -14,6 +14,8 @@ export class FakeLinks {
   /** Mounts with `auth: token`; others answer 409 mount-not-token. */
   readonly tokenMounts = new Set(['/live.mp3']);
   origin = 'https://radio.example:8443';
+  /** Answered once to the next POST or DELETE under /v1/links instead of the usual answer. */
+  next: LinkAnswer | null = null;
   #count = 0;
 
   constructor(private readonly mounts: () => readonly string[]) {}
@@ -24,6 +26,11 @@ export class FakeLinks {
 
   /** The answer to a POST or DELETE under /v1/links, or null for any other path. */
   answer(method: string, path: string, body: unknown): LinkAnswer | null {
+    if (this.next !== null && path.startsWith('/v1/links')) {
+      const answer = this.next;
+      this.next = null;
+      return answer;
+    }
     if (method === 'POST' && path === '/v1/links') return this.#create(body);
     const revoke = /^\/v1\/links\/([^/]+)$/.exec(path);
     if (method === 'DELETE' && revoke !== null) {
