@@ -147,8 +147,9 @@ export class Listener {
   lastAt = 0;
   closed = false;
   headDone = false;
-  /** Longest time between two arrivals since `markGaps()`, ms. */
+  /** Longest time between two arrivals since `markGaps()`, ms, and when it ended. */
   longestGap = 0;
+  gapEndedAt = 0;
   #gapsFrom = Infinity;
   /** Bytes received since `markGaps()`. */
   bytesSinceMark = 0;
@@ -166,7 +167,11 @@ export class Listener {
       }
       this.bytes += d.length;
       if (now >= this.#gapsFrom) {
-        this.longestGap = Math.max(this.longestGap, now - Math.max(this.lastAt, this.#gapsFrom));
+        const gap = now - Math.max(this.lastAt, this.#gapsFrom);
+        if (gap > this.longestGap) {
+          this.longestGap = gap;
+          this.gapEndedAt = now;
+        }
         this.bytesSinceMark += d.length;
       }
       this.lastAt = now;
@@ -176,6 +181,7 @@ export class Listener {
   markGaps(at: number): void {
     this.#gapsFrom = at;
     this.longestGap = 0;
+    this.gapEndedAt = 0;
     this.bytesSinceMark = 0;
   }
 
