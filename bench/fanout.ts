@@ -1,11 +1,12 @@
 // Fan-out benchmark: icegate's relay core against Icecast 2 under the same load, one 128 kbit/s
 // MP3 mount and N listeners on 127.0.0.1, each server in its own process.
 //
-//   npm run bench -- --listeners 1000,5000 [--repeats 3] [--window 20] [--connect-ms 3000]
+//   npm run bench -- --listeners 50,200,1000,2000 [--repeats 3,3,1,1] [--window 20] [--connect-ms 3000]
 //                    [--servers icegate,icecast] [--cpu-prof DIR]
 //
 // Progress goes to stderr, the markdown tables to stdout.
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runOnce, type RunResult } from './run-once.ts';
@@ -36,7 +37,10 @@ function positiveList(text: string, what: string): number[] {
 }
 
 const counts = positiveList(values.listeners, 'listeners');
-const [repeats] = positiveList(values.repeats, 'repeats') as [number];
+const repeatList = positiveList(values.repeats, 'repeats');
+if (repeatList.length !== 1 && repeatList.length !== counts.length) throw new Error('--repeats: one number, or one per --listeners count');
+/** Repeats per listener count (one number for all, or one each: the large sizes once, at the end). */
+const repeatsOf = (i: number): number => repeatList[repeatList.length === 1 ? 0 : i]!;
 const [windowSec] = positiveList(values.window, 'window') as [number];
 const [connectMs] = positiveList(values['connect-ms'], 'connect-ms') as [number];
 const icecastBinary = findIcecast();
@@ -55,7 +59,7 @@ function start(kind: ServerKind, listeners: number): Promise<BenchServer> {
 }
 
 /** One run on a fresh server; a run that fails (a port taken meanwhile, a source that never came up) is tried once more. */
-async function measure(server: ServerKind, listeners: number, rep: number): Promise<RunResult> {
+async function measure(server: ServerKind, listeners: number, rep: number, repeats: number): Promise<RunResult> {
   for (let attempt = 1; ; attempt++) {
     let s: BenchServer | null = null;
     try {
@@ -72,20 +76,23 @@ async function measure(server: ServerKind, listeners: number, rep: number): Prom
   }
 }
 
+const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
 const configs: Configuration[] = [];
-for (const listeners of counts) {
+for (const [i, listeners] of counts.entries()) {
+  const repeats = repeatsOf(i);
   for (const server of servers) configs.push({ server, listeners, runs: [] });
   // Interleave the servers run by run, so a noisy neighbour disturbs both alike.
   for (let rep = 1; rep <= repeats; rep++) {
     for (const server of servers) {
       const config = configs.find((c) => c.server === server && c.listeners === listeners)!;
-      config.runs.push(await measure(server, listeners, rep));
+      config.runs.push(await measure(server, listeners, rep, repeats));
     }
   }
 }
 
+const loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
 const lines = [
-  `Fan-out, one 128 kbit/s MP3 mount, ${windowSec} s window, listeners connected within ${connectMs} ms, median of ${repeats} run(s).`,
+  `Fan-out, one 128 kbit/s MP3 mount, ${windowSec} s window, listeners connected within ${connectMs} ms, median of the runs column; load average (1, 5, 15 min) at the start ${loadAtStart}, at the end ${loadAtEnd}.`,
   '',
   resultsTable(configs),
 ];

@@ -24,6 +24,7 @@ const COLUMNS: Array<{ title: string; figure: Figure; digits: number }> = [
   { title: 'starved', figure: 'starved', digits: 0 },
   { title: 'connect span (ms)', figure: 'connectSpanMs', digits: 0 },
   { title: 'CPU ms / listener·s', figure: 'cpuMsPerListenerSec', digits: 4 },
+  { title: 'CPU ms / listener·s, ramp counted', figure: 'cpuMsPerListenerSecRamp', digits: 4 },
   { title: 'kernel share %', figure: 'systemPct', digits: 0 },
   { title: 'RSS KiB / listener', figure: 'rssKiBPerListener', digits: 1 },
   { title: 'first 64 KiB median (ms)', figure: 'firstBytesMedianMs', digits: 1 },
@@ -33,7 +34,7 @@ const COLUMNS: Array<{ title: string; figure: Figure; digits: number }> = [
 ];
 
 /** Figures compared as icegate / icecast (lower is better for each). */
-const RATIOS: Figure[] = ['cpuMsPerListenerSec', 'rssKiBPerListener', 'firstBytesMedianMs', 'firstBytesP95Ms'];
+const RATIOS: Figure[] = ['cpuMsPerListenerSec', 'cpuMsPerListenerSecRamp', 'rssKiBPerListener', 'firstBytesMedianMs', 'firstBytesP95Ms'];
 
 function fmt(v: number, digits: number): string {
   return Number.isFinite(v) ? v.toFixed(digits) : '–';

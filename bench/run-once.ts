@@ -59,6 +59,12 @@ export interface RunResult {
   /** Server CPU with the source alone, ms per second. */
   idleCpuMsPerSec: number;
   cpuMsPerListenerSec: number;
+  /**
+   * The same counting the ramp: server CPU from just before the load generator starts to the
+   * window's end (connections, handshakes, bursts) over the listener-seconds served meanwhile,
+   * each listener counted from the middle of the connect span.
+   */
+  cpuMsPerListenerSecRamp: number;
   /** Share of the server's CPU time spent in the kernel during the window, %. */
   systemPct: number;
   rssKiBPerListener: number;
@@ -196,6 +202,7 @@ export async function runOnce<T = never>(server: BenchServer, o: RunOptions<T>):
       connectSpanMs: Number(connected.spanMs),
       idleCpuMsPerSec: ((before.cpuMs - idleStart.cpuMs) * 1000) / (before.at - idleStart.at),
       cpuMsPerListenerSec: (end.cpuMs - start.cpuMs) / (served * windowSec),
+      cpuMsPerListenerSecRamp: (end.cpuMs - before.cpuMs) / (served * ((end.at - before.at) / 1000 - Number(connected.spanMs) / 2000)),
       systemPct: (100 * (end.sysMs - start.sysMs)) / (end.cpuMs - start.cpuMs),
       rssKiBPerListener: (rssLoaded - rssBefore) / served,
       firstBytesMedianMs: Number(report.firstBytesMedianMs),

@@ -4,7 +4,7 @@
 // client hammers the source and admin ports with wrong passwords from many loopback addresses
 // while the listeners keep streaming (bench/hammer.ts).
 //
-//   npm run bench:tls -- --listeners 1000,2000 [--repeats 3] [--seconds 20] [--connect-ms 3000]
+//   npm run bench:tls -- --listeners 50,200,1000,2000 [--repeats 3,3,1,1] [--seconds 20] [--connect-ms 3000]
 //                        [--hammer-seconds 10] [--hammer-concurrency 8] [--stacks icegate,nginx+icecast]
 //
 // Progress goes to stderr, the markdown tables to stdout.
@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
 import { hammerTable, type HammerRun } from './hammer-report.ts';
 import type { PortResult } from './hammer.ts';
 import { ratioTable, resultsTable, type Configuration } from './report.ts';
@@ -53,7 +54,10 @@ function numbers(text: string, what: string, min: number): number[] {
 }
 
 const counts = numbers(values.listeners, 'listeners', 1);
-const [repeats] = numbers(values.repeats, 'repeats', 1) as [number];
+const repeatList = numbers(values.repeats, 'repeats', 1);
+if (repeatList.length !== 1 && repeatList.length !== counts.length) usage('--repeats: one number, or one per --listeners count');
+/** Repeats per listener count (one number for all, or one each: the large sizes once, at the end). */
+const repeatsOf = (i: number): number => repeatList[repeatList.length === 1 ? 0 : i]!;
 const [windowSec] = numbers(values.seconds, 'seconds', 1) as [number];
 const [connectMs] = numbers(values['connect-ms'], 'connect-ms', 1) as [number];
 const [hammerSec] = numbers(values['hammer-seconds'], 'hammer-seconds', 0) as [number];
@@ -108,10 +112,11 @@ function runHammer(s: TlsStack): Promise<{ source: PortResult; admin: PortResult
   });
 }
 
+const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
 const configs: Configuration[] = [];
 const hammered: HammerRun[] = [];
 
-async function measure(stack: Stack, listeners: number, rep: number): Promise<RunResult> {
+async function measure(stack: Stack, listeners: number, rep: number, repeats: number): Promise<RunResult> {
   for (let attempt = 1; ; attempt++) {
     let s: TlsStack | null = null;
     try {
@@ -138,18 +143,20 @@ async function measure(stack: Stack, listeners: number, rep: number): Promise<Ru
   }
 }
 
-for (const listeners of counts) {
+for (const [i, listeners] of counts.entries()) {
+  const repeats = repeatsOf(i);
   for (const stack of stacks) configs.push({ server: stack, listeners, runs: [] });
   // Interleave the stacks run by run, so a noisy neighbour disturbs both alike.
   for (let rep = 1; rep <= repeats; rep++) {
     for (const stack of stacks) {
-      configs.find((c) => c.server === stack && c.listeners === listeners)!.runs.push(await measure(stack, listeners, rep));
+      configs.find((c) => c.server === stack && c.listeners === listeners)!.runs.push(await measure(stack, listeners, rep, repeats));
     }
   }
 }
 
+const loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
 const lines = [
-  `TLS fan-out, one 128 kbit/s MP3 mount, ${windowSec} s window, TLS listeners connected within ${connectMs} ms, median of ${repeats} run(s); every process of each stack summed.`,
+  `TLS fan-out, one 128 kbit/s MP3 mount, ${windowSec} s window, TLS listeners connected within ${connectMs} ms, median of the runs column; load average (1, 5, 15 min) at the start ${loadAtStart}, at the end ${loadAtEnd}; every process of each stack summed.`,
   '',
   resultsTable(configs),
 ];
