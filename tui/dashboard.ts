@@ -39,6 +39,8 @@ export class Dashboard implements DashboardView {
   height = 24;
   #timer: NodeJS.Timeout | null = null;
   #polling = false;
+  /** A poll was asked for while one ran (a pane came into view): it runs again after. */
+  #again = false;
 
   constructor(
     private readonly backend: Backend,
@@ -123,6 +125,7 @@ export class Dashboard implements DashboardView {
 
   /** Fetches what the visible panes show beyond the snapshot; redraws only when it changed. */
   async poll(): Promise<void> {
+    if (this.#polling) this.#again = true;
     if (this.#polling || this.connection.state !== 'connected') return;
     this.#polling = true;
     try {
@@ -154,7 +157,9 @@ export class Dashboard implements DashboardView {
         }
       }
     } finally {
-      this.#polling = false;
+      const again = this.#again;
+      this.#polling = this.#again = false;
+      if (again) void this.poll();
     }
   }
 

@@ -5,7 +5,7 @@
 // blessed tags are escaped by the screen, as for every line.
 import type { LinkView } from '../contracts/links.ts';
 import type { Tone } from './format.ts';
-import { FIELDS, formLines, type LinkForm } from './links-form.ts';
+import { FIELDS, formLines, wrap, type LinkForm } from './links-form.ts';
 import { playersWords, relativeWords } from './links-table.ts';
 import type { Rect } from './layout.ts';
 import { qrMatrix, renderQr } from './qr.ts';
@@ -56,18 +56,20 @@ export function linkOverlay(link: LinkView, now: string, width: number, height: 
   const title = ` Link "${sanitise(link.label, 80)}" to ${sanitise(link.mount, 60)}: ${state}, ${playersWords(link)} playing now  (any key closes)`;
   const lines: OverlayLine[] = [{ text: fit(title, w), tone: 'plain', emphasis: 'focused-title' }];
   const url = (words: string, value: string) => chunks(`${words}${sanitise(value, 4096)}`, w).map((t) => plain(t, w));
-  lines.push(...url('Listening page (scan the code with a phone): ', link.pageUrl));
+  const page = url('Listening page (scan the code with a phone): ', link.pageUrl);
   const stream = url('Stream for a player app: ', link.url);
   const qr = renderQr(qrMatrix(link.pageUrl));
   const qrWidth = qr[0]?.length ?? 0;
-  if (lines.length + qr.length <= height && qrWidth <= w) {
+  if (lines.length + page.length + qr.length <= height && qrWidth <= w) {
+    lines.push(...page);
     const left = Math.floor((w - qrWidth) / 2);
     for (const row of qr) lines.push({ text: `${' '.repeat(left)}${row}`.padEnd(w, ' '), tone: 'plain', emphasis: 'qr' });
     if (lines.length + stream.length <= height) lines.push(...stream);
   } else {
-    const need = `${Math.max(qrWidth, 40)}x${lines.length + qr.length}`;
-    lines.push(...stream, plain('', w));
-    lines.push(...chunks(`The QR code needs a terminal of at least ${need} (this one is ${width}x${height}): make the window bigger to show it.`, w).map((t) => plain(t, w)));
+    // Too small: what size it needs comes first, so even a short terminal says it.
+    const need = `${Math.max(qrWidth, 40)}x${lines.length + page.length + qr.length}`;
+    lines.push(...wrap(`The QR code needs a terminal of at least ${need} (this one is ${width}x${height}): make the window bigger to show it.`, w).map((t) => plain(t, w)));
+    lines.push(...page, ...stream);
   }
   return { id: 'link', rect: { top: 0, left: 0, width: w, height: Math.max(1, height) }, lines: pad(lines, w, Math.max(1, height)) };
 }
