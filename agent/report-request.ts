@@ -17,6 +17,8 @@ export interface ReportRequest {
   /** Trusted CAs when the link has no pin (default: Node's roots). */
   ca?: string | Buffer;
   timeoutMs?: number;
+  /** Aborting ends the request at once (the agent stops). */
+  signal?: AbortSignal;
 }
 
 /** Enough for Icecast's short XML answers; a longer one is cut here. */
@@ -61,6 +63,8 @@ export function sendReport(o: ReportRequest): Promise<ReportAnswer> {
     };
     const timer = setTimeout(() => finish({ ok: false, message: `no answer within ${(o.timeoutMs ?? 10_000) / 1000} s` }), o.timeoutMs ?? 10_000);
     socket.on('error', (e) => finish({ ok: false, message: e.message }));
+    if (o.signal?.aborted) finish({ ok: false, message: 'stopped' });
+    o.signal?.addEventListener('abort', () => finish({ ok: false, message: 'stopped' }), { once: true });
     socket.once('secureConnect', () => {
       if (pinned) {
         const peer = socket.getPeerCertificate(false);

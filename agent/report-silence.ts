@@ -21,7 +21,7 @@ export interface SilenceReporterOptions {
   ca?: string | Buffer;
   refreshMs?: number;
   /** The request (tests); default: sendReport over pinned TLS. */
-  send?: (target: string) => Promise<ReportAnswer>;
+  send?: (target: string, signal: AbortSignal) => Promise<ReportAnswer>;
 }
 
 export type Outcome = 'recorded' | 'unsupported' | 'refused' | 'failed';
@@ -49,6 +49,7 @@ export class SilenceReporter {
   #last: Outcome | null = null;
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
+  readonly #abort = new AbortController();
 
   constructor(o: SilenceReporterOptions) {
     this.#o = o;
@@ -76,6 +77,7 @@ export class SilenceReporter {
 
   stop(): void {
     this.#stopped = true;
+    this.#abort.abort();
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
   }
@@ -89,15 +91,17 @@ export class SilenceReporter {
     this.#busy = true;
     const forSeconds = this.#since === null ? 0 : (this.#o.now() - this.#since) / 1000;
     const target = `/admin/metadata?${silenceQuery(this.#o.link.mount, this.#silent, forSeconds)}`;
-    const send = this.#o.send ?? ((t: string) => sendReport({ link: this.#o.link, target: t, userAgent: this.#o.userAgent, ca: this.#o.ca }));
-    void send(target).then((answer) => {
+    const send = this.#o.send ?? ((t: string, signal: AbortSignal) => sendReport({ link: this.#o.link, target: t, userAgent: this.#o.userAgent, ca: this.#o.ca, signal }));
+    const answered = (answer: ReportAnswer): void => {
+      if (this.#stopped) return;
       this.#busy = false;
       this.#note(judge(answer));
       if (this.#again) {
         this.#again = false;
         this.#send();
       }
-    });
+    };
+    void send(target, this.#abort.signal).then(answered, (error: unknown) => answered({ ok: false, message: String(error) }));
   }
 
   /** A log line when the outcome changes, not on every refresh. */

@@ -6,7 +6,8 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { judge, SilenceReporter, type Outcome } from '../../agent/report-silence.ts';
-import { parseAnswer } from '../../agent/report-request.ts';
+import { parseAnswer, sendReport } from '../../agent/report-request.ts';
+import net from 'node:net';
 import type { StatusReport } from '../../agent/status.ts';
 import type { SourceView } from '../../contracts/control-api.ts';
 import { parseSourceLink } from '../../contracts/source-link.ts';
@@ -227,4 +228,20 @@ test('docs/api.md lists exactly the fields of SourceView', (t) => {
   t.deepEqual(documented.sort(), Object.keys(fields).sort());
   const view = sourceView(liveMountStats('/m', { streamStart: 0 }), null, 0)!;
   t.deepEqual(Object.keys(view).sort(), Object.keys(fields).sort(), 'the supervisor fills every field');
+});
+
+test('stopping the agent ends a report in flight: a server that never answers does not keep the process alive', async (t) => {
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  t.teardown(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  const link = parseSourceLink(`icegate+tls://studio:pw@127.0.0.1:${(server.address() as net.AddressInfo).port}/live.mp3`);
+  const abort = new AbortController();
+  const pending = sendReport({ link, target: '/admin/metadata', userAgent: 'test', signal: abort.signal, timeoutMs: 600_000 });
+  await new Promise<void>((resolve) => server.once('connection', () => resolve()));
+  abort.abort();
+  t.deepEqual(await pending, { ok: false, message: 'stopped' });
 });
