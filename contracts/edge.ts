@@ -67,6 +67,15 @@ export const edgeHoldFigures = z
   .strip();
 export type EdgeHoldFigures = z.infer<typeof edgeHoldFigures>;
 
+/** The certificate the gateway's TLS ports present, sent with its reports when it changes (for /metrics). */
+export const edgeCertificate = z
+  .object({
+    /** Its notAfter, in milliseconds since the epoch. */
+    notAfter: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  })
+  .strip();
+export type EdgeCertificate = z.infer<typeof edgeCertificate>;
+
 /**
  * `full`: `added` is every listener the gateway has, and any other the relay knows of it is gone
  * (the first report on every channel, and after a report was lost).
@@ -78,6 +87,7 @@ export const edgeReport = z
     removed: z.array(listenerId),
     updated: z.array(edgeUpdate),
     hold: edgeHoldFigures.optional(),
+    certificate: edgeCertificate.optional(),
   })
   .strict();
 export type EdgeReport = z.infer<typeof edgeReport>;

@@ -23,6 +23,7 @@ import { edgeRelayConfig } from './edge/config.ts';
 import { HoldStats, sourceHoldContext } from './hold/context.ts';
 import { EdgeReporter, type EdgeReporterOptions, type ReporterState } from './edge/report.ts';
 import { upstreamCredentials } from './edge/upstream-auth.ts';
+import { certificateFeed } from './edge/certificate-feed.ts';
 import { createForwarder } from './forward/proxy.ts';
 import { ListenerAuth } from './listener-auth/modes.ts';
 import { ListenerCaps } from './limits/listener-caps.ts';
@@ -191,6 +192,7 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
         showIp: (ip) => ctx.showListenerIp?.(ip) ?? ip,
         ...(o.edge?.clock ? { clock: o.edge.clock } : {}),
         log: (level, message) => events.emit('edge', { level, message: `relay channel: ${message}` }),
+        certificate: certificateFeed(() => String(tls.options().cert)),
       })
     : null;
   // A handshake is part of the request head's time budget (Node's default allows 120 s).

@@ -15,6 +15,7 @@ import {
   EDGE_REPORT_PATH,
   KEEPALIVE_MS,
   parseCommand,
+  type EdgeCertificate,
   type EdgeHoldFigures,
   type EdgeCommand,
   type EdgeListener,
@@ -40,6 +41,8 @@ export interface EdgeReporterOptions {
   flushDelayMs?: number;
   backoff?: BackoffPolicy;
   log?: (level: 'info' | 'warn', message: string) => void;
+  /** The certificate the TLS ports present now (for the relay's /metrics); null when unknown. */
+  certificate?: () => EdgeCertificate | null;
 }
 
 /** The upstream does not know the channel: Icecast 2 answers an unknown /admin/ command 400, others 404. */
@@ -238,14 +241,16 @@ export class EdgeReporter {
 
   /** Send what is pending, one report at a time; what arrives meanwhile waits for the next. */
   #flush(): void {
-    // The hold figures ride along when they changed (for the relay's /metrics).
+    // The hold figures and the certificate ride along when they changed (for the relay's /metrics).
     const hold = this.#holdFigures();
-    const holdJson = hold === null ? '' : JSON.stringify(hold);
+    const certificate = this.#o.certificate?.() ?? null;
+    const holdJson = hold === null && certificate === null ? '' : JSON.stringify([hold, certificate]);
     const holdNews = holdJson !== this.#holdTold;
     if (this.#state !== 'open' || this.#inFlight || (!this.#batch.pending && !holdNews)) return;
-    const report = this.#batch.take(() => this.#everyone()) ?? (holdNews && hold ? { full: false, added: [], removed: [], updated: [] } : null);
+    const report = this.#batch.take(() => this.#everyone()) ?? (holdNews && holdJson !== '' ? { full: false, added: [], removed: [], updated: [] } : null);
     if (!report) return;
     if (hold && holdNews) report.hold = hold;
+    if (certificate && holdNews) report.certificate = certificate;
     const body = Buffer.from(JSON.stringify(report), 'utf8');
     this.#inFlight = true;
     const done = (answer: EdgeReportAnswer | null): void => {

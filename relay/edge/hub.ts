@@ -11,7 +11,7 @@ import type { Timer } from '../../stream/clock.ts';
 import type { ListenerStats } from '../../stream/types.ts';
 import type { RelayContext } from '../../stream/context.ts';
 import type { ListenerSession } from '../../stream/mount.ts';
-import type { EdgeAdmission, EdgeCommand, EdgeHoldFigures, EdgeListener, EdgeReport, EdgeReportAnswer } from '../../contracts/edge.ts';
+import type { EdgeAdmission, EdgeCertificate, EdgeCommand, EdgeHoldFigures, EdgeListener, EdgeReport, EdgeReportAnswer } from '../../contracts/edge.ts';
 
 /** How long a gateway whose command stream dropped keeps its listeners on the relay: it reconnects and re-reports. */
 export const EDGE_GRACE_MS = 5000;
@@ -94,6 +94,8 @@ class Channel {
   grace: Timer | null = null;
   /** The gateway's hold figures, as last reported (for /metrics). */
   hold: EdgeHoldFigures | null = null;
+  /** The gateway's certificate, as last reported (for /metrics). */
+  certificate: EdgeCertificate | null = null;
   #replaceQueued = false;
   constructor(
     readonly id: string,
@@ -146,6 +148,7 @@ export class EdgeHub {
   report(gateway: string, report: EdgeReport): EdgeReportAnswer {
     const channel = this.#channel(gateway);
     if (report.hold) channel.hold = report.hold;
+    if (report.certificate) channel.certificate = report.certificate;
     if (report.full) {
       const present = new Set(report.added.map((l) => l.id));
       for (const [id, rec] of channel.records) if (!present.has(id)) this.#drop(channel, rec);
@@ -198,6 +201,11 @@ export class EdgeHub {
   /** Each gateway's hold figures, as it last reported them (relay/metrics/collectors.ts). */
   holdFigures(): { gateway: string; figures: EdgeHoldFigures }[] {
     return [...this.#channels.values()].flatMap((c) => (c.hold ? [{ gateway: c.id, figures: c.hold }] : []));
+  }
+
+  /** Each gateway's certificate, as it last reported it (relay/metrics/certificate.ts). */
+  certificates(): { gateway: string; certificate: EdgeCertificate }[] {
+    return [...this.#channels.values()].flatMap((c) => (c.certificate ? [{ gateway: c.id, certificate: c.certificate }] : []));
   }
 
   channels(): EdgeChannelView[] {

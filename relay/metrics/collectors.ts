@@ -6,6 +6,7 @@ import type { MountStats } from '../../stream/types.ts';
 import type { RelayContext } from '../../stream/context.ts';
 import type { PulledMount } from '../pull/service.ts';
 import { registerHoldMetrics } from './hold.ts';
+import { registerCertificateMetrics } from './certificate.ts';
 
 /** What the metrics read besides the mounts; services started after the route fill it in. */
 export interface MetricsFeeds {
@@ -117,5 +118,6 @@ export function createRelayRegistry(ctx: RelayContext, feeds: MetricsFeeds = {},
   });
 
   registerHoldMetrics(ctx, registers);
+  registerCertificateMetrics(ctx, registers);
   return register;
 }
