@@ -41,10 +41,13 @@ export interface LinkServiceDeps {
 
 /** setTimeout cannot wait a year: expiry timers are armed again every few hours. */
 const MAX_TIMER_MS = 6 * 3600 * 1000;
+/** The gateway's last uses are written to the file this often too, so a gateway restart loses little. */
+const USAGE_SYNC_MS = 60_000;
 
 export class LinkService {
   #records: LinkRecord[];
   readonly #timers = new Map<string, Timer>();
+  #usageTimer: Timer | null = null;
   readonly #d: LinkServiceDeps;
   #writes: Promise<void> = Promise.resolve();
 
@@ -52,6 +55,7 @@ export class LinkService {
     this.#d = d;
     this.#records = records;
     for (const r of records) if (!r.revoked) this.#arm(r);
+    this.#syncEvery();
   }
 
   /** Reads the links file; one that does not parse throws LinkStoreError and nothing starts. */
@@ -127,6 +131,16 @@ export class LinkService {
   close(): void {
     for (const t of this.#timers.values()) t.cancel();
     this.#timers.clear();
+    this.#usageTimer?.cancel();
+    this.#usageTimer = null;
+  }
+
+  #syncEvery(): void {
+    this.#usageTimer = this.#d.clock.after(USAGE_SYNC_MS, () => {
+      void this.#syncUsage().finally(() => {
+        if (this.#usageTimer !== null) this.#syncEvery();
+      });
+    });
   }
 
   #view(r: LinkRecord, listeners: number): LinkView {
