@@ -37,7 +37,7 @@ const states: readonly (readonly [Partial<LinkView>, string])[] = [
   [{ revoked: true }, 'revoked'],
   [{ revoked: true, expired: true }, 'revoked'],
 ];
-for (const [partial, state] of states) test(`link state ${JSON.stringify(partial)} → ${state}`, (t) => t.is<string>(linkState(link(partial)), state));
+for (const [partial, state] of states) test(`link state ${JSON.stringify(partial)} → ${state}`, (t) => t.is<string, string>(linkState(link(partial)), state));
 
 const relative: readonly (readonly [string | null, string])[] = [
   ['2026-03-08T12:00:00.000Z', 'in 7d00h'],
