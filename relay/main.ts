@@ -6,6 +6,7 @@ import { serveSupervisor } from './ipc.ts';
 import { unlistedMounts } from '../config/unlisted-mounts.ts';
 import { FORWARD_KEY_ENV, readForwardKey } from '../contracts/forward-key.ts';
 import { hlsStoreDir } from './hls/window-store.ts';
+import { sourceTrackerOf } from './source-tracker.ts';
 
 export interface RunRelayOptions {
   config: Config;
@@ -63,6 +64,9 @@ export async function runRelay(o: RunRelayOptions): Promise<void> {
   relay.ctx.events.on('auth-failure', (e) => {
     if (!e.probe) log(`bad ${e.channel} credentials from ${e.ip}${e.mount ? ` for ${e.mount}` : ''}`);
   });
+  sourceTrackerOf(relay.ctx)?.on('silence', (mount, silent, since) =>
+    log(silent ? `the source on ${mount} reports silence since ${new Date(since ?? Date.now()).toISOString()}` : `the source on ${mount} reports sound again`),
+  );
   serveSupervisor(relay);
 }
 

@@ -3,6 +3,7 @@
 // and the silence an `icegate push` agent reports (contracts/source-stats.ts). Everything about a
 // source goes with it: a new source starts with nothing reported (silent: null).
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { RelaySources, SourceStats } from '../contracts/source-stats.ts';
 import type { Clock, Timer } from '../stream/clock.ts';
 import type { Mount } from '../stream/mount.ts';
@@ -12,6 +13,8 @@ import type { MountRegistry } from '../stream/mount-registry.ts';
 export const RATE_WINDOW_MS = 10_000;
 /** …from samples this far apart. */
 export const SAMPLE_MS = 2000;
+/** Reports of one silence differ by less than this (whole seconds, request time). */
+const SAME_SILENCE_MS = 2000;
 /** Mount names whose start count is kept after their source left: sources may name new mounts. */
 const MAX_REMEMBERED = 1000;
 
@@ -36,7 +39,12 @@ export function measuredKbps(samples: readonly Sample[], now: Sample): number | 
   return Math.round(((now.bytes - first.bytes) * 8) / (now.at - first.at));
 }
 
-export class SourceTracker {
+export interface SourceTrackerEvents {
+  /** A source's reported silence began (since: ms) or ended, for the relay's log. */
+  silence: [mount: string, silent: boolean, since: number | null];
+}
+
+export class SourceTracker extends EventEmitter<SourceTrackerEvents> {
   /** Changes with every relay process, so the supervisor tells a restarted relay's counts apart. */
   readonly instance = `${process.pid}:${randomUUID()}`;
   readonly #clock: Clock;
@@ -45,6 +53,7 @@ export class SourceTracker {
   #timer: Timer | null = null;
 
   constructor(registry: MountRegistry, clock: Clock) {
+    super();
     this.#clock = clock;
     registry.on('source-start', (mount) => this.#started(mount));
     registry.on('source-end', (mount) => this.#live.delete(mount.name));
@@ -61,8 +70,13 @@ export class SourceTracker {
     const live = this.#live.get(mount);
     if (live === undefined) return false;
     const now = this.#clock.now();
-    live.silentSince = silent ? now - forSeconds * 1000 : null;
+    const was = live.silent;
+    const since = silent ? now - forSeconds * 1000 : null;
+    // A refresh of the same silence says `for` in whole seconds: keep the time already shown.
+    const same = since !== null && live.silentSince !== null && Math.abs(since - live.silentSince) < SAME_SILENCE_MS;
+    live.silentSince = same ? live.silentSince : since;
     live.silent = silent;
+    if (silent !== was && (silent || was === true)) this.emit('silence', mount, silent, live.silentSince);
     return true;
   }
 

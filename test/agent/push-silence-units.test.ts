@@ -152,6 +152,8 @@ test('the relay\'s tracker: bytes in and rate per source, silence belongs to the
   const clock = new FakeClock(1_000_000);
   const registry = new MountRegistry(relayConfig(), clock);
   const tracker = new SourceTracker(registry, clock);
+  const logged: Array<[string, boolean, number | null]> = [];
+  tracker.on('silence', (...e) => logged.push(e));
   t.false(tracker.reportSilence('/live.mp3', true, 5), 'no source, nothing recorded');
   const admit = registry.admitSource('/live.mp3');
   if (!admit.ok) return t.fail(admit.code);
@@ -166,6 +168,14 @@ test('the relay\'s tracker: bytes in and rate per source, silence belongs to the
   t.is(tracker.stats('/live.mp3')!.measuredKbps, 64, '16000 bytes every 2 s over the last 10 s');
   t.true(tracker.reportSilence('/live.mp3', true, 30));
   t.like(tracker.stats('/live.mp3'), { silent: true, silentSince: clock.now() - 30_000 });
+  for (const ms of [5000, 5000, 5000, 400]) {
+    first.write(Buffer.alloc(100));
+    clock.advance(ms);
+  }
+  t.true(tracker.reportSilence('/live.mp3', true, 45), 'the refresh, 45.4 s in, floored');
+  t.like(tracker.stats('/live.mp3'), { silent: true, silentSince: clock.now() - 45_400 }, 'the time shown stays');
+  t.true(tracker.reportSilence('/live.mp3', true, 600));
+  t.like(tracker.stats('/live.mp3'), { silent: true, silentSince: clock.now() - 600_000 }, 'another silence replaces it');
   t.true(tracker.reportSilence('/live.mp3', false, 0));
   t.like(tracker.stats('/live.mp3'), { silent: false, silentSince: null });
   t.true(tracker.reportSilence('/live.mp3', true, 0));
@@ -176,6 +186,8 @@ test('the relay\'s tracker: bytes in and rate per source, silence belongs to the
   again.mount.attachSource(info).write(Buffer.alloc(10));
   t.like(tracker.stats('/live.mp3'), { starts: 2, bytesIn: 10, silent: null }, 'a new source starts unknown');
   t.deepEqual(Object.keys(tracker.snapshot().mounts), ['/live.mp3']);
+  const at = clock.now();
+  t.deepEqual(logged, [['/live.mp3', true, at - 15_400 - 30_000], ['/live.mp3', false, null], ['/live.mp3', true, at]], 'changes only, for the log');
   tracker.close();
 });
 

@@ -125,6 +125,8 @@ test.serial('a silent input shows as silent in the control API, with its connect
   const after = (await state()).mounts.find((m) => m.mount === '/silent.mp3')!;
   t.is(after.source?.silent, true);
   t.is(after.source?.silentSince, source.silentSince);
+  const logs = (await controlRequest(sv.socketPath, 'GET', '/v1/components/relay/logs?tail=200')).body as { lines: Array<{ text: string }> };
+  t.true(logs.lines.some((l) => l.text.includes(`the source on /silent.mp3 reports silence since ${source.silentSince}`)), 'the relay logs it');
   await push.stop();
   await mountWhere('/silent.mp3', (m) => m.source === null, 'the source gone');
 });
