@@ -32,8 +32,9 @@ export function parseLabel(text: string): Parsed<string> {
   const label = text.trim();
   if (label === '') return fail('a link needs a label, e.g. "Grandma Rose"');
   if ([...label].length > LINK_LABEL_MAX) return fail(`a label has at most ${LINK_LABEL_MAX} characters`);
-  // C0, DEL and C1 controls, as the API refuses them.
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(label)) return fail('a label cannot hold control characters');
+  // C0, DEL and C1 controls, line and paragraph separators, as the API refuses them (docs/links.md#labels).
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(label)) return fail('a label cannot hold control characters');
+  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(label)) return fail('a label cannot hold half a character (a lone UTF-16 surrogate)');
   return { ok: true, value: label };
 }
 
