@@ -78,7 +78,7 @@ const metaOf = (s: StoredSegment): z.infer<typeof segmentMeta> => ({
 export class WindowStore {
   readonly dir: string;
   readonly #log: StoreLog;
-  readonly #writers = new Map<string, { busy: boolean; pending: (() => WindowState) | null; written: Set<string> }>();
+  readonly #writers = new Map<string, { busy: boolean; pending: (() => WindowState) | null; written: Set<string>; failing: boolean }>();
 
   constructor(dir: string, log: StoreLog) {
     this.dir = dir;
@@ -118,7 +118,7 @@ export class WindowStore {
   /** Save a mount's window; `snapshot` is read when the write starts, so a burst of calls writes the newest once. */
   save(mount: string, targetDuration: number, snapshot: () => WindowState, now: () => number): void {
     let w = this.#writers.get(mount);
-    if (!w) this.#writers.set(mount, (w = { busy: false, pending: null, written: new Set() }));
+    if (!w) this.#writers.set(mount, (w = { busy: false, pending: null, written: new Set(), failing: false }));
     w.pending = snapshot;
     if (w.busy) return;
     w.busy = true;
@@ -127,7 +127,17 @@ export class WindowStore {
       while (writer.pending) {
         const state = writer.pending();
         writer.pending = null;
-        await this.#write(mount, targetDuration, state, writer.written, now()).catch((err: Error) => this.#log(`HLS window of ${mount} not saved: ${err.message}`));
+        // One line when saving starts failing (a full or read-only disk) and one when it works again, not one per segment.
+        await this.#write(mount, targetDuration, state, writer.written, now()).then(
+          () => {
+            if (writer.failing) this.#log(`HLS window of ${mount} saved again`);
+            writer.failing = false;
+          },
+          (err: Error) => {
+            if (!writer.failing) this.#log(`HLS window of ${mount} not saved (a relay restart will start its playlist over): ${err.message}`);
+            writer.failing = true;
+          },
+        );
       }
       writer.busy = false;
     };

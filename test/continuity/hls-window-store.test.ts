@@ -77,3 +77,22 @@ for (const row of damaged) {
     t.regex(logs.join('\n'), row.log);
   });
 }
+
+test('a store that cannot write says so once, not once per segment, and again when it works', async (t) => {
+  const dir = await tempDir(t);
+  // A file where the mount's folder would be: every write fails.
+  await writeFile(join(dir, encodeURIComponent('/live.mp3')), 'in the way');
+  const logs: string[] = [];
+  const store = new WindowStore(dir, (m) => logs.push(m));
+  const w = window();
+  for (let i = 0; i < 5; i++) {
+    w.add(segment(i));
+    store.save('/live.mp3', 1, () => w.exportState(), () => Date.now());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  t.is(logs.filter((l) => /not saved/.test(l)).length, 1, logs.join('\n'));
+  await rm(join(dir, encodeURIComponent('/live.mp3')));
+  await saved(store, '/live.mp3', w);
+  for (let i = 0; i < 200 && !logs.some((l) => /saved again/.test(l)); i++) await new Promise((r) => setTimeout(r, 10));
+  t.true(logs.some((l) => /saved again/.test(l)), logs.join('\n'));
+});
