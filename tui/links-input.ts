@@ -74,6 +74,8 @@ export function refusalWords(code: string): string | null {
       return 'no such mount in the configuration';
     case 'mount-not-token':
       return 'this mount does not take links: set "auth: token" on it in gateway.yaml and reload';
+    case 'too-many-links':
+      return 'the server keeps at most 10000 links; revoked and expired ones are dropped a week after they expire';
     case 'unknown-link':
       return 'no link has this id (icegate link list shows them)';
     case 'read-only':

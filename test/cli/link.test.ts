@@ -201,6 +201,7 @@ const refusals: readonly (readonly [string, string[], number, string, RegExp])[]
   ['bad-request', ['create', '--mount', '/live.mp3', '--label', 'A'], 400, 'label refused', /icegate link create: label refused \(bad-request\): the control API refused the label, lifetime or limit/],
   ['unknown-mount', ['create', '--mount', '/nope.mp3', '--label', 'A'], 404, '', /icegate link create: no mount \/nope\.mp3 \(unknown-mount\): no such mount in the configuration/],
   ['mount-not-token', ['create', '--mount', '/backup.ogg', '--label', 'A'], 409, '', /icegate link create: \/backup\.ogg has no auth: token \(mount-not-token\): this mount does not take links: set "auth: token" on it in gateway\.yaml and reload/],
+  ['too-many-links', ['create', '--mount', '/live.mp3', '--label', 'A'], 409, 'Too many links', /icegate link create: Too many links \(too-many-links\): the server keeps at most 10000 links; revoked and expired ones are dropped a week after they expire/],
   ['unknown-link', ['revoke', 'nosuchlink', '--yes'], 404, '', /icegate link revoke: no link nosuchlink \(unknown-link\): no link has this id \(icegate link list shows them\)/],
   ['read-only', ['revoke', 'x', '--yes'], 403, 'the control API is read-only', /icegate link revoke: the control API is read-only \(read-only\): the control API is read-only/],
 ];
