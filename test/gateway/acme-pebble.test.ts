@@ -2,7 +2,6 @@
 // TLS-ALPN-01 on the gateway's own listener ports, the chain verified against Pebble's root, a
 // stored certificate served again after a restart without a new order, and failures that leave
 // the certificate in service and name the domain and the challenge.
-import test from 'ava';
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
@@ -14,12 +13,11 @@ import { FakeClock } from '../helpers/fake-clock.ts';
 import { SECRETS, testRelay, until } from '../helpers/relay.ts';
 import type { AcmeStatus } from '../../gateway/acme/manager.ts';
 import type { RunningGateway } from '../../gateway/start.ts';
-import { PEBBLE_MISSING, startPebble, type Pebble } from '../helpers/pebble.ts';
+import { startPebble, type Pebble } from '../helpers/pebble.ts';
 import { testGateway } from './server-harness.ts';
+import { DOMAIN, peer, ptest, sayIfSkipped } from './acme-kit.ts';
 
-const DOMAIN = 'radio.test';
-const ptest = PEBBLE_MISSING === null ? test.serial : test.skip;
-if (PEBBLE_MISSING !== null) console.log(`acme-pebble: skipped, ${PEBBLE_MISSING}`);
+sayIfSkipped('acme-pebble');
 
 async function withPebble(t: { teardown(fn: () => unknown): void }): Promise<Pebble> {
   const pebble = await startPebble();
@@ -43,15 +41,6 @@ function statusWhere(gw: RunningGateway, ok: (s: AcmeStatus) => boolean): Promis
     };
     acme.on('status', on);
   });
-}
-
-async function peer(port: number, ca?: string): Promise<{ authorized: boolean; error: string | null; issuer: string; fingerprint: string }> {
-  const socket = tls.connect({ host: '127.0.0.1', port, servername: DOMAIN, ...(ca ? { ca } : { rejectUnauthorized: false }) });
-  await once(socket, 'secureConnect');
-  const cert = socket.getPeerCertificate();
-  const out = { authorized: socket.authorized, error: socket.authorizationError ? String(socket.authorizationError) : null, issuer: String(cert.issuer.CN ?? ''), fingerprint: cert.fingerprint256 };
-  socket.destroy();
-  return out;
 }
 
 for (const challenge of ['http-01', 'tls-alpn-01'] as const) {
