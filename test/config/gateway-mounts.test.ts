@@ -30,7 +30,7 @@ test('a complete listener-auth setup is accepted with defaults filled in', (t) =
   const yaml = 'gateway:\n  tokens:\n    keys:\n      k1: 0123456789abcdef\n  mounts:\n    /a.mp3:\n      auth: token\n    /b.mp3:\n      auth: webhook\n      webhook:\n        url: https://auth.example/icecast\n';
   const result = parseConfigText(yaml, 'gateway.yaml', '/srv/icegate');
   if (!result.ok) return t.fail(result.errors.map(formatConfigError).join('\n'));
-  t.deepEqual(result.config.gateway.mounts['/b.mp3'], { auth: 'webhook', htpasswd: null, webhook: { url: 'https://auth.example/icecast', timeout: 5, headers: {} }, maxUsesPerToken: null });
+  t.deepEqual(result.config.gateway.mounts['/b.mp3'], { auth: 'webhook', htpasswd: null, webhook: { url: 'https://auth.example/icecast', timeout: 5, headers: {} }, maxUsesPerToken: null, listed: false });
 });
 
 test('the shipped gateway.yaml shows every listener-auth setting in a commented example', async (t) => {
