@@ -6,7 +6,7 @@ import { HoldStats } from './stats.ts';
 export type HoldConfig = Config['gateway']['hold'];
 
 export function sourceHoldContext(config: HoldConfig, stats: HoldStats, log: SourceHoldContext['log']): SourceHoldContext {
-  const settings = { sourcesMs: config.sources * 1000, bufferSeconds: config.buffer };
+  const settings = { sourcesMs: config.sources * 1000, bufferSeconds: config.buffer, playersMs: config.players * 1000 };
   return { settings: () => settings, stats, log };
 }
 

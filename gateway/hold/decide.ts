@@ -60,3 +60,30 @@ export function holdBufferBytes(bytesBefore: number, msBefore: number, bufferSec
   const rate = bytesBefore / Math.max(1, msBefore / 1000);
   return Math.round(Math.min(4 * 1024 * 1024, Math.max(16 * 1024, rate * bufferSeconds)));
 }
+
+export interface ForwardFailedInput {
+  readonly method: string;
+  /** The error's code: ECONNREFUSED means nothing was sent and nothing answered. */
+  readonly code: string | undefined;
+  /** The client's response was begun (or the client left): nothing can be tried again. */
+  readonly responded: boolean;
+  /** gateway.hold.players in ms; 0 = not held. */
+  readonly holdMs: number;
+}
+
+/**
+ * Longest an HLS request waits for a restarting relay: below the 10 s that players give a
+ * request (hls.js's default time to first byte), and never beyond gateway.hold.players.
+ */
+export const HLS_WAIT_MAX_MS = 8000;
+
+/**
+ * An HLS request (playlist or segment) whose upstream refused the connection: wait for the relay
+ * to listen again and forward it then, as the players of a stream are held, instead of a 502
+ * the player counts as an error. Only GET and HEAD, only before anything was answered, and only
+ * when the connection was refused (so the relay saw nothing of it). The wait in ms, or 0: fail.
+ */
+export function onForwardFailed(i: ForwardFailedInput): number {
+  const idempotent = i.method === 'GET' || i.method === 'HEAD';
+  return idempotent && i.code === 'ECONNREFUSED' && !i.responded ? Math.min(i.holdMs, HLS_WAIT_MAX_MS) : 0;
+}

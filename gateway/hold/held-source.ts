@@ -35,6 +35,8 @@ export interface HoldSettings {
   readonly sourcesMs: number;
   /** gateway.hold.buffer in seconds. */
   readonly bufferSeconds: number;
+  /** gateway.hold.players in ms: also how long an HLS request waits for a restarting relay (forward-hold.ts). */
+  readonly playersMs: number;
 }
 
 /** What every held source of a gateway shares. */

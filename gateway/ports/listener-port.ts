@@ -10,6 +10,7 @@ import { noteDeny, reportTlsClientErrors, type GatewayContext } from '../context
 import type { Edge } from '../edge/fan-out.ts';
 import { ownedByEdge, serveOnEdge } from '../edge/takeover.ts';
 import type { Forwarder } from '../forward/proxy.ts';
+import { holdingForwarder } from '../hold/forward-hold.ts';
 import { gateRequest, guardHttpServer, httpServerOptions, inTurn } from './http-gate.ts';
 import { admitListener, admittedAs, linkPageMount } from '../listener-auth/gate.ts';
 import { denyOnResponse, PORT_METHODS } from './respond.ts';
@@ -59,7 +60,10 @@ function listenerHandler(ctx: GatewayContext, forwarder: Forwarder, edge: Edge, 
     ctx.events.emit('forward', { role: 'listener', ip, route: gated.route, target: `${req.method} ${gated.target}` });
     // Verified by admitListener: the page and status of a link show its mount alone (relay/page/mounts.ts).
     const linkMount = linkPageMount(gated);
-    forwarder.forward(req, res, {
+    // HLS requests wait out a relay restart instead of a 502 (gateway/hold/forward-hold.ts).
+    const hold = ctx.hold;
+    const via = gated.route === 'hls' && hold ? holdingForwarder(forwarder, { upstream: ctx.upstream, holdMs: () => hold.settings().playersMs }) : forwarder;
+    via.forward(req, res, {
       target: gated.target,
       clientIp: ctx.showListenerIp?.(ip) ?? ip,
       proto,

@@ -1,7 +1,7 @@
 // The pure rules of a held source (gateway/hold/decide.ts, buffer.ts) and of a takeover
 // (stream/takeover.ts), as tables.
 import test from 'ava';
-import { holdBufferBytes, nextRetry, onReconnectAnswer, onUpstreamLost } from '../../gateway/hold/decide.ts';
+import { HLS_WAIT_MAX_MS, holdBufferBytes, nextRetry, onForwardFailed, onReconnectAnswer, onUpstreamLost } from '../../gateway/hold/decide.ts';
 import { HoldBuffer } from '../../gateway/hold/buffer.ts';
 import { takeoverDecision } from '../../stream/takeover.ts';
 
@@ -71,4 +71,17 @@ const takeovers = [
 ] as const;
 for (const row of takeovers) {
   test(`takeover: ${row.name}`, (t) => t.is(takeoverDecision({ ...row, afterMs: 3000 }), row.want));
+}
+
+const forwards = [
+  { name: 'a GET the relay refused is held', method: 'GET', code: 'ECONNREFUSED', responded: false, holdMs: 15_000, want: HLS_WAIT_MAX_MS },
+  { name: 'a HEAD too', method: 'HEAD', code: 'ECONNREFUSED', responded: false, holdMs: 15_000, want: HLS_WAIT_MAX_MS },
+  { name: 'never longer than gateway.hold.players', method: 'GET', code: 'ECONNREFUSED', responded: false, holdMs: 2000, want: 2000 },
+  { name: 'players not held: not held either', method: 'GET', code: 'ECONNREFUSED', responded: false, holdMs: 0, want: 0 },
+  { name: 'a reset after sending: the relay may have seen it', method: 'GET', code: 'ECONNRESET', responded: false, holdMs: 15_000, want: 0 },
+  { name: 'an answer under way', method: 'GET', code: 'ECONNREFUSED', responded: true, holdMs: 15_000, want: 0 },
+  { name: 'not idempotent', method: 'POST', code: 'ECONNREFUSED', responded: false, holdMs: 15_000, want: 0 },
+] as const;
+for (const row of forwards) {
+  test(`HLS request without a relay: ${row.name}`, (t) => t.is(onForwardFailed(row), row.want));
 }
