@@ -52,6 +52,8 @@ export interface LinkOutput {
   tty: boolean;
   /** Colour allowed (NO_COLOR unset, TERM not dumb): the QR code is pinned white on black. */
   color: boolean;
+  /** The terminal's width, when known: a QR code wider than it would wrap and not scan. */
+  columns?: number;
 }
 
 const OPTIONS = {
@@ -77,7 +79,7 @@ const ONLY: Record<string, readonly (keyof Values)[]> = {
 /** `terminal` asks the revoke question; `output` says what stdout is. Tests pass their own. */
 export function linkCommand(
   terminal: Terminal = { input: process.stdin, output: process.stderr },
-  output: LinkOutput = { tty: process.stdout.isTTY === true, color: !process.env.NO_COLOR && process.env.TERM !== 'dumb' },
+  output: LinkOutput = { tty: process.stdout.isTTY === true, color: !process.env.NO_COLOR && process.env.TERM !== 'dumb', columns: process.stdout.columns },
 ): Command {
   return {
     name: 'link',
@@ -114,7 +116,7 @@ export function linkCommand(
           if (!result.ok || !('link' in result)) return refused(io, 'create', reply.body, values.json === true);
           if (values.json) return (io.out(JSON.stringify(result, null, 2)), 0);
           for (const line of linkLines(result.link, new Date().toISOString())) io.out(line);
-          if (output.tty) for (const line of ['', ...qrLines(result.link, output.color)]) io.out(line);
+          if (output.tty) qrOut(io, qrLines(result.link, output.color), output.columns);
           return 0;
         }
         const id = rest[0]!;
@@ -147,6 +149,12 @@ function createRequest(values: Values) {
   const parsed = linkRequest({ label: values.label, mount: values.mount, lifetime: values.ttl ?? '7d', players: values['max-listeners'] ?? '' });
   if (!parsed.ok) throw new UsageError(`--${{ label: 'label', mount: 'mount', lifetime: 'ttl', players: 'max-listeners' }[parsed.field]}: ${parsed.error}`);
   return parsed.request;
+}
+
+function qrOut(io: Io, lines: string[], columns: number | undefined): void {
+  const width = [...(lines[0] ?? '')].filter((c) => c >= '\u2580').length;
+  if (columns !== undefined && columns > 0 && width > columns) io.out(`(no QR code: it needs ${width} columns and this terminal has ${columns})`);
+  else for (const line of ['', ...lines]) io.out(line);
 }
 
 async function configuredSocket(config: string | undefined, io: Io): Promise<string | null> {

@@ -126,6 +126,10 @@ test('create on a terminal adds the QR code of the page; with colour pinned whit
     // eslint-disable-next-line no-control-regex
     t.is(decodeQrText(qr.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))), fake.links.links[0]!.pageUrl);
   }
+  // A terminal narrower than the code: it would wrap and not scan, so it is left out and said so.
+  const io = collect();
+  t.is(await linkCommand(undefined, { tty: true, color: true, columns: 40 }).run(['create', '--mount', '/live.mp3', '--label', 'Rose', '--socket', fake.socketPath], io), 0);
+  t.regex(io.outText().split('\n').at(-1)!, /^\(no QR code: it needs \d\d columns and this terminal has 40\)$/);
 });
 
 test('list: --json is the LinksPage; the table shows label, mount, expiry, players and state, hostile labels as plain text', async (t) => {

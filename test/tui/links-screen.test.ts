@@ -52,6 +52,8 @@ serial('l opens the Links pane; n makes a link through the form; its QR code on 
   t.regex(screen.split('\n')[0]!, /Link "Grandma Rose" to \/live\.mp3: expires in 1d00h, 0\/2 playing now/);
   t.true(screen.replace(/\n/g, '').includes(link.pageUrl), 'the page URL is on screen, wrapped');
   t.is(decodeQrText(qrLinesOf(screen)), link.pageUrl, 'the QR code captured from the terminal decodes to the page URL');
+  // SGR 40: black background (ECMA-48 §8.3.117), set before the code's first row and nowhere else.
+  t.regex(tmux.screen(true), /\x1b\[(?:[0-9;]*;)?40(?:;[0-9;]*)?m[^\x1b]*\u2588/, 'the code is pinned white on black');
 
   // Any key closes the code; the pane lists the link.
   tmux.keys('Escape');
