@@ -27,7 +27,9 @@ const cases: [string, string, Partial<ReturnType<typeof planReload>>][] = [
   ['the relay port restarts the relay and the gateway', base.replace('relay:\n', 'relay:\n  port: 8200\n'), { relay: 'restart', gateway: 'restart' }],
   ['relay auth restarts only the relay', base.replace('relay:\n', 'relay:\n  auth: {sourceUser: dj}\n'), { relay: 'restart', gateway: 'unchanged' }],
   ['gateway limits are applied live', `${base}gateway:\n  limits: {headerTimeout: 5, streamsPerAddress: 3}\n`, { relay: 'unchanged', gateway: 'live' }],
-  ['gateway listener auth is applied live', `${base}gateway:\n  tokens: {keys: {k1: 0123456789abcdef}}\n  mounts:\n    /live.mp3: {auth: token}\n`, { relay: 'unchanged', gateway: 'live' }],
+  // A mount that becomes private leaves the relay's public listings (config/unlisted-mounts.ts).
+  ['gateway listener auth is applied live, and to the relay\'s listings', `${base}gateway:\n  tokens: {keys: {k1: 0123456789abcdef}}\n  mounts:\n    /live.mp3: {auth: token}\n`, { relay: 'live', gateway: 'live' }],
+  ['gateway listener auth on a listed mount leaves the relay alone', `${base}gateway:\n  tokens: {keys: {k1: 0123456789abcdef}}\n  mounts:\n    /live.mp3: {auth: token, listed: true}\n`, { relay: 'unchanged', gateway: 'live' }],
   ['gateway privacy is applied live', `${base}gateway:\n  privacy: {anonymizeIps: true}\n`, { relay: 'unchanged', gateway: 'live' }],
   ['rate-limit thresholds are applied live', `${base}gateway:\n  rateLimit: {consecutiveFailures: 3, closeOnBan: true}\n`, { relay: 'unchanged', gateway: 'live' }],
   ['the rate-limit store restarts the gateway', `${base}gateway:\n  rateLimit: {store: redis, redis: 'redis://127.0.0.1:6379'}\n`, { relay: 'unchanged', gateway: 'restart' }],
