@@ -17,6 +17,7 @@ import { strictArgs } from './strict-args.ts';
 export const linkHelp = [
   'Usage: icegate link create --mount MOUNT --label LABEL [--ttl LIFETIME] [--max-listeners N] [--json]',
   '       icegate link list [--json]',
+  '       icegate link show ID [--json]',
   '       icegate link revoke ID [--yes] [--json]',
   '',
   'A link is an invitation to listen to a mount that has "auth: token": it has a label (who',
@@ -28,6 +29,7 @@ export const linkHelp = [
   '           (for a player app) and a QR code of the page for a phone to scan. The QR',
   '           code is left out with --json and when the output is not a terminal.',
   '  list     every link, newest first: label, mount, expiry, players now, state',
+  '  show     one link again: its URLs and, on a terminal, its QR code',
   '  revoke   ends a link: every player using it is cut off at once, and it opens',
   '           nothing afterwards. Asks first; --yes does not (needed without a terminal).',
   '',
@@ -73,6 +75,7 @@ type Values = ReturnType<typeof strictArgs<typeof OPTIONS>>['values'];
 const ONLY: Record<string, readonly (keyof Values)[]> = {
   create: ['mount', 'label', 'ttl', 'max-listeners', 'json', 'config', 'socket'],
   list: ['json', 'config', 'socket'],
+  show: ['json', 'config', 'socket'],
   revoke: ['yes', 'json', 'config', 'socket'],
 };
 
@@ -92,11 +95,12 @@ export function linkCommand(
         return 0;
       }
       const [sub, ...rest] = positionals;
-      if (sub === undefined || ONLY[sub] === undefined) throw new UsageError('say which: create, list or revoke ID');
+      if (sub === undefined || ONLY[sub] === undefined) throw new UsageError('say which: create, list, show ID or revoke ID');
       const stray = (Object.keys(values) as (keyof Values)[]).filter((k) => !ONLY[sub]!.includes(k));
       if (stray.length > 0) throw new UsageError(`link ${sub} takes no --${stray[0]}`);
-      if (sub !== 'revoke' && rest.length > 0) throw new UsageError(`link ${sub} takes no argument "${rest[0]}"`);
-      if (sub === 'revoke' && rest.length !== 1) throw new UsageError('link revoke needs one ID (icegate link list shows them)');
+      const byId = sub === 'revoke' || sub === 'show';
+      if (!byId && rest.length > 0) throw new UsageError(`link ${sub} takes no argument "${rest[0]}"`);
+      if (byId && rest.length !== 1) throw new UsageError(`link ${sub} needs one ID (icegate link list shows them)`);
       const request = sub === 'create' ? createRequest(values) : null;
       const sock = values.socket ?? (await configuredSocket(values.config, io));
       if (sock === null) return 1;
@@ -108,6 +112,16 @@ export function linkCommand(
           const page = reply.body as LinksPage;
           if (values.json) io.out(JSON.stringify(page, null, 2));
           else for (const line of listLines(page.links, new Date().toISOString())) io.out(line);
+          return 0;
+        }
+        if (sub === 'show') {
+          const reply = await api('GET', '/v1/links');
+          if (reply.status !== 200) return refused(io, 'show', reply.body, values.json === true);
+          const link = (reply.body as LinksPage).links.find((l) => l.id === rest[0]);
+          if (link === undefined) return refused(io, 'show', { ok: false, error: { code: 'unknown-link', message: `no link ${rest[0]}` } }, values.json === true);
+          if (values.json) return (io.out(JSON.stringify(link, null, 2)), 0);
+          for (const line of linkLines(link, new Date().toISOString())) io.out(line);
+          if (output.tty && !link.revoked && !link.expired) qrOut(io, qrLines(link, output.color), output.columns);
           return 0;
         }
         if (sub === 'create') {

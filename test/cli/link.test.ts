@@ -38,14 +38,16 @@ const soon = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOStr
 test('icegate link --help names every subcommand, the QR code rule and the exit codes', async (t) => {
   const io = collect();
   t.is(await main(['link', '--help'], io), 0);
-  t.regex(io.outText(), /^Usage: icegate link create --mount MOUNT --label LABEL \[--ttl LIFETIME\] \[--max-listeners N\] \[--json\]\n {7}icegate link list \[--json\]\n {7}icegate link revoke ID \[--yes\] \[--json\]/);
+  t.regex(io.outText(), /^Usage: icegate link create --mount MOUNT --label LABEL \[--ttl LIFETIME\] \[--max-listeners N\] \[--json\]\n {7}icegate link list \[--json\]\n {7}icegate link show ID \[--json\]\n {7}icegate link revoke ID \[--yes\] \[--json\]/);
   t.regex(io.outText(), /QR\s+code is left out with --json and when the output is not a terminal/);
   t.regex(io.outText(), /Exit code 0 when done, 1 when refused or icegate is not running, 2 for a usage error/);
 });
 
 const misuse: readonly (readonly [string[], RegExp])[] = [
-  [[], /say which: create, list or revoke ID/],
-  [['frob'], /say which: create, list or revoke ID/],
+  [[], /say which: create, list, show ID or revoke ID/],
+  [['frob'], /say which: create, list, show ID or revoke ID/],
+  [['show'], /link show needs one ID/],
+  [['show', 'a', '--yes'], /link show takes no --yes/],
   [['create'], /link create needs --mount and --label/],
   [['create', '--mount', '/live.mp3'], /link create needs --mount and --label/],
   [['create', '--mount', 'live.mp3', '--label', 'A'], /--mount: "live\.mp3" is not a mount such as \/live\.mp3/],
@@ -152,6 +154,28 @@ test('list: --json is the LinksPage; the table shows label, mount, expiry, playe
   t.false(human.stdout.includes('\x1b'));
   const empty = await runCli(['link', 'list', '--socket', (await emptyFake(t)).socketPath], ROOT);
   t.is(empty.stdout, 'no links yet: icegate link create --mount /live.mp3 --label "Grandma Rose"\n');
+});
+
+test('show: one link again with its URLs, its QR code on a terminal; --json is the LinkView; an unknown id is refused', async (t) => {
+  const { fake, run } = await setUp(t);
+  fake.links.links = [fake.links.make({ label: 'Grandma Rose', mount: '/live.mp3', listeners: 1 }), fake.links.make({ label: 'Gone', mount: '/live.mp3', revoked: true })];
+  const [live, gone] = fake.links.links;
+  const json = await run('show', live!.id, '--json');
+  t.is(json.code, 0);
+  t.deepEqual(JSON.parse(json.stdout), live);
+  const io = collect();
+  t.is(await linkCommand(undefined, { tty: true, color: false }).run(['show', live!.id, '--socket', fake.socketPath], io), 0);
+  const lines = io.outText().split('\n');
+  t.is(lines[3], `  ${live!.pageUrl}`);
+  t.is(decodeQrText(lines.slice(7)), live!.pageUrl);
+  const revoked = collect();
+  t.is(await linkCommand(undefined, { tty: true, color: false }).run(['show', gone!.id, '--socket', fake.socketPath], revoked), 0);
+  t.regex(revoked.outText(), /^Link "Gone" to \/live\.mp3: revoked, no limit of players at once/);
+  t.false(revoked.outText().includes('\u2588'), 'no QR code for a link that opens nothing');
+  const unknown = await run('show', 'nosuchlink');
+  t.is(unknown.code, 1);
+  t.regex(unknown.stderr, /icegate link show: no link nosuchlink \(unknown-link\)/);
+  t.deepEqual(fake.actions, [], 'show changes nothing');
 });
 
 async function emptyFake(t: { teardown(fn: () => unknown): void }) {
