@@ -56,7 +56,7 @@ export function linkOverlay(link: LinkView, now: string, width: number, height: 
   const title = ` Link "${sanitise(link.label, 80)}" to ${sanitise(link.mount, 60)}: ${state}, ${playersWords(link)} playing now  (any key closes)`;
   const lines: OverlayLine[] = [{ text: fit(title, w), tone: 'plain', emphasis: 'focused-title' }];
   const url = (words: string, value: string) => chunks(`${words}${sanitise(value, 4096)}`, w).map((t) => plain(t, w));
-  const page = url('Listening page (scan the code with a phone): ', link.pageUrl);
+  const page = url('Listening page, for a browser or a phone: ', link.pageUrl);
   const stream = url('Stream for a player app: ', link.url);
   const qr = renderQr(qrMatrix(link.pageUrl));
   const qrWidth = qr[0]?.length ?? 0;

@@ -46,7 +46,7 @@ serial('l opens the Links pane; n makes a link through the form; its QR code on 
   await tmux.waitFor(/> Players at once: 2_/);
   tmux.keys('Enter');
 
-  screen = await tmux.waitFor('Listening page (scan the code with a phone)');
+  screen = await tmux.waitFor((s) => qrLinesOf(s).length > 20);
   const link = await eventually(() => fake.links.links[0], 'the link made');
   t.deepEqual(fake.actions.at(-1), { method: 'POST', path: '/v1/links', body: { mount: '/live.mp3', label: 'Grandma Rose', ttlSeconds: 86400, maxListeners: 2 }, user: 'operator-test' });
   t.regex(screen.split('\n')[0]!, /Link "Grandma Rose" to \/live\.mp3: expires in 1d00h, 0\/2 playing now/);
