@@ -75,11 +75,11 @@ export function serveSupervisor(relay: RunningRelay): void {
           throw new ChildError('reload-refused', `relay settings unchanged: ${(error as Error).message}`);
         }
         ctx.trust = trust;
+        setUnlistedMounts(ctx, unlistedMounts(r.params.config.gateway.mounts));
         return 'relay settings applied';
       }
       default:
         throw new ChildError('not-found', `the relay has no ${r.method}`);
-        setUnlistedMounts(ctx, unlistedMounts(r.params.config.gateway.mounts));
     }
   });
   sendReady({ relay: relay.port(), shoutcast: relay.shoutcast?.port() ?? null });
