@@ -126,7 +126,8 @@ const listenerColumns: Column<ListenerRow>[] = [
   { header: 'IP', width: 15, drop: 0, flex: true, cell: (l) => sanitise(l.ip, 45) },
   { header: 'TIME', width: 6, drop: 0, align: 'right', cell: (l) => formatDuration(l.seconds) },
   { header: 'SENT', width: 5, drop: 1, align: 'right', cell: (l) => formatBytes(l.bytesSent) },
-  { header: 'AUTH', width: 12, drop: 2, cell: (l) => sanitise(l.username === null ? l.auth : `${l.auth}:${l.username}`) },
+  // A player that came with a link shows the link's label (the operator's words for who it is).
+  { header: 'AUTH', width: 12, drop: 2, cell: (l) => sanitise(l.linkLabel ?? (l.username === null ? l.auth : `${l.auth}:${l.username}`)) },
   { header: 'USER AGENT', width: 16, drop: 1, flex: true, cell: (l) => sanitise(l.userAgent) },
 ];
 
