@@ -26,10 +26,8 @@ export interface AgentOptions {
   /** Request headers sent with every connection (ice-name …). */
   headers?: Record<string, string>;
   userAgent: string;
-  /** How often a status report is emitted (default 1000 ms). */
+  /** How often a status report is emitted (default 1000 ms, a multiple of TICK_MS). */
   reportMs?: number;
-  /** Meter window (default 250 ms). */
-  meterMs?: number;
   now?: () => number;
   random?: () => number;
   /** Trusted CAs for a link without pin (tests); default Node's roots. */
@@ -53,8 +51,12 @@ export const EXIT_PIN_MISMATCH = 3;
 
 /** An encoder that dies this soon without audio, the first time, has an input that does not open. */
 const STARTUP_MS = 5000;
-/** Audio is written to the socket in batches this often. */
-const FLUSH_MS = 200;
+/**
+ * One timer for everything periodic, so the agent wakes up 5 times a second and not 11: each
+ * tick writes the batched audio and takes a meter window (when PCM came); every reportMs it
+ * reports and checks for a stall.
+ */
+const TICK_MS = 200;
 /** A connection with data buffered and no progress this long is dead (sleep, Wi-Fi change). */
 const STALL_MS = 10_000;
 
@@ -112,10 +114,17 @@ export class PushAgent extends EventEmitter<AgentEvents> {
 
   start(): void {
     this.#startEncoder();
-    this.#intervals.push(setInterval(() => this.#onMeterTick(), this.#o.meterMs ?? 250));
-    this.#intervals.push(setInterval(() => this.#report(), this.#o.reportMs ?? 1000));
-    this.#intervals.push(setInterval(() => this.#checkStall(), 1000));
-    this.#intervals.push(setInterval(() => this.#flush(), FLUSH_MS));
+    const reportEvery = Math.max(1, Math.round((this.#o.reportMs ?? 1000) / TICK_MS));
+    let ticks = 0;
+    this.#intervals.push(
+      setInterval(() => {
+        this.#flush();
+        this.#onMeterTick();
+        if (++ticks % reportEvery !== 0) return;
+        this.#report();
+        this.#checkStall();
+      }, TICK_MS),
+    );
     void this.#connect();
   }
 
@@ -253,7 +262,7 @@ export class PushAgent extends EventEmitter<AgentEvents> {
     }
   }
 
-  /** ffmpeg flushes every frame; one TLS write per FLUSH_MS instead costs far less CPU. */
+  /** ffmpeg flushes every frame; one TLS write per tick instead costs far less CPU. */
   #flush(): void {
     if (this.#outbox.length === 0) return;
     const data = this.#outbox.length === 1 ? this.#outbox[0]! : Buffer.concat(this.#outbox);

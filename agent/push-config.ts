@@ -1,6 +1,10 @@
 // `icegate push --config FILE`: the same settings as the flags, in YAML, for an always-on studio
 // box (docs/push.md, docs/icegate-push.service). Flags given on the command line win.
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+
+// yaml is loaded only when there is a config file to read: an agent run by flags alone does not
+// carry it (its footprint budget, docs/push.md).
+const require = createRequire(import.meta.url);
 
 export interface PushSettings {
   link?: string;
@@ -40,6 +44,7 @@ export class PushConfigError extends Error {
 export function parsePushConfig(text: string, file: string): PushSettings {
   let value: unknown;
   try {
+    const { parse } = require('yaml') as typeof import('yaml');
     value = parse(text, { uniqueKeys: true, prettyErrors: false }) ?? {};
   } catch (error) {
     throw new PushConfigError(`${file}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);

@@ -76,7 +76,8 @@ test('ffmpeg arguments: two outputs, pulse natively or through parec', (t) => {
   const a = file.ffmpegArgs.join(' ');
   t.regex(a, /-re -stream_loop -1 -i a\.wav/);
   t.regex(a, /-ac 1 -ar 44100 -c:a libmp3lame -b:a 48k .*-f mp3 pipe:1/);
-  t.regex(a, /-ar 4000 -c:a pcm_s16le -flush_packets 1 -f s16le pipe:3$/);
+  // The meter's PCM at 4 kHz in quarter-second blocks: one read per meter window.
+  t.regex(a, /-af aresample=4000,asetnsamples=n=1000:p=0 -c:a pcm_s16le -flush_packets 1 -f s16le pipe:3$/);
   const native = encoderPlan({ kind: 'pulse', source: 'x.monitor' }, enc, { pulse: true });
   t.is(native.capture, null);
   t.regex(native.ffmpegArgs.join(' '), /-f pulse .*-i x\.monitor/);
