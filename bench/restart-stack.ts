@@ -28,6 +28,8 @@ export interface Stack {
   /** Spawn `icegate start` again (after the previous one died); resolves when it serves. */
   restart(): Promise<void>;
   pids(): Promise<Record<string, number | null>>;
+  /** The control API's snapshot (GET /v1/state). */
+  state(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startStack(): Promise<Stack> {
       const state = (await controlGet(path.join(dir, 'state', 'run', 'control.sock'), '/v1/state')) as { components: { name: string; pid: number | null }[] };
       return Object.fromEntries(state.components.map((c) => [c.name, c.pid]));
     },
+    state: async () => (await controlGet(path.join(dir, 'state', 'run', 'control.sock'), '/v1/state')) as Record<string, unknown>,
     stop: async () => {
       await stopChild(stack.supervisor);
       rmSync(dir, { recursive: true, force: true });

@@ -93,6 +93,9 @@ async function relayRestart(stack: Stack): Promise<void> {
     console.log(`| bytes short of 128 kbit/s over the ${((end - mark) / 1000).toFixed(1)} s from the kill, median / max | ${Math.round(median(short))} / ${Math.round(Math.max(...short))} B |`);
     console.log(`| listeners lost | ${listeners.filter((l) => l.closed).length - refused} |`);
     console.log(`| encoder still pushing | ${source.exitCode === null ? 'yes' : `no (exit ${source.exitCode})`} |`);
+    // What the operator sees: the control API's hold view (the dashboard's health pane shows it).
+    await sleep(1500);
+    console.log(`\ncontrol API hold view afterwards: ${JSON.stringify((await stack.state()).hold ?? null)}`);
     for (const l of listeners) l.socket.destroy();
   } finally {
     await stopChild(source);
