@@ -1,10 +1,11 @@
 // `icegate link create | list | revoke`: labelled invitations to listen, made, watched and
 // revoked on a running `icegate start` over its control API (contracts/links.ts). The dashboard's
 // Links pane (key l) does the same. `--json` prints the API's answers for scripts.
-import type { LinkResult, LinksPage } from '../contracts/links.ts';
+import type { LinkCreateRequest, LinkResult, LinksPage, LinkView } from '../contracts/links.ts';
 import type { ActionResult } from '../contracts/control-api.ts';
 import { socketPath } from '../supervisor/paths.ts';
 import { linkRequest } from '../tui/links-input.ts';
+import { qrMatrix, renderQr } from '../tui/qr.ts';
 import { sanitise } from '../tui/sanitise.ts';
 import { UsageError, type Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';
@@ -104,51 +105,17 @@ export function linkCommand(
       const request = sub === 'create' ? createRequest(values) : null;
       const sock = values.socket ?? (await configuredSocket(values.config, io));
       if (sock === null) return 1;
-      const api = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => controlRequest(sock, method, path, undefined, body);
+      const api: Api = (method, path, body) => controlRequest(sock, method, path, undefined, body);
+      const ctx: Context = { io, api, json: values.json === true, output, now: new Date().toISOString() };
       try {
-        if (sub === 'list') {
-          const reply = await api('GET', '/v1/links');
-          if (reply.status !== 200) return refused(io, 'list', reply.body, values.json === true);
-          const page = reply.body as LinksPage;
-          if (values.json) io.out(JSON.stringify(page, null, 2));
-          else for (const line of listLines(page.links, new Date().toISOString())) io.out(line);
-          return 0;
-        }
-        if (sub === 'show') {
-          const reply = await api('GET', '/v1/links');
-          if (reply.status !== 200) return refused(io, 'show', reply.body, values.json === true);
-          const link = (reply.body as LinksPage).links.find((l) => l.id === rest[0]);
-          if (link === undefined) return refused(io, 'show', { ok: false, error: { code: 'unknown-link', message: `no link ${rest[0]}` } }, values.json === true);
-          if (values.json) return (io.out(JSON.stringify(link, null, 2)), 0);
-          for (const line of linkLines(link, new Date().toISOString())) io.out(line);
-          if (output.tty && !link.revoked && !link.expired) qrOut(io, qrLines(link, output.color), output.columns);
-          return 0;
-        }
-        if (sub === 'create') {
-          const reply = await api('POST', '/v1/links', request);
-          const result = reply.body as LinkResult | ActionResult;
-          if (!result.ok || !('link' in result)) return refused(io, 'create', reply.body, values.json === true);
-          if (values.json) return (io.out(JSON.stringify(result, null, 2)), 0);
-          for (const line of linkLines(result.link, new Date().toISOString())) io.out(line);
-          if (output.tty) qrOut(io, qrLines(result.link, output.color), output.columns);
-          return 0;
-        }
-        const id = rest[0]!;
+        if (sub === 'list') return await list(ctx);
+        if (sub === 'show') return await show(ctx, rest[0]!);
+        if (sub === 'create') return await create(ctx, request!);
         if (!values.yes) {
-          const listed = await api('GET', '/v1/links');
-          const link = (listed.body as Partial<LinksPage>).links?.find((l) => l.id === id);
-          if (link === undefined) return refused(io, 'revoke', { ok: false, error: { code: 'unknown-link', message: `no link ${id}` } }, values.json === true);
-          const players = link.listeners === 0 ? 'nobody listens with it now' : link.listeners === 1 ? 'its 1 player is cut off' : `its ${link.listeners} players are cut off`;
-          const answer = await confirmLine(terminal, `Revoke the link "${sanitise(link.label)}" to ${sanitise(link.mount)} (${players})? [y/N] `);
-          if (answer === null) throw new UsageError('not a terminal: add --yes to revoke without asking');
-          if (!/^y(es)?$/i.test(answer.trim())) return (io.err('icegate link revoke: cancelled, nothing changed'), 1);
+          const asked = await ask(ctx, terminal, rest[0]!);
+          if (asked !== 'yes') return asked;
         }
-        const reply = await api('DELETE', `/v1/links/${encodeURIComponent(id)}`);
-        const result = reply.body as LinkResult | ActionResult;
-        if (!result.ok || !('link' in result)) return refused(io, 'revoke', reply.body, values.json === true);
-        if (values.json) return (io.out(JSON.stringify(result, null, 2)), 0);
-        io.out(`revoked "${sanitise(result.link.label)}" (${sanitise(result.link.id)}): its players are cut off and it opens nothing any more`);
-        return 0;
+        return await revoke(ctx, rest[0]!);
       } catch (error) {
         if (error instanceof UsageError) throw error;
         io.err(`icegate link ${sub}: ${describeControlError(error, sock)}`);
@@ -158,17 +125,87 @@ export function linkCommand(
   };
 }
 
+type Api = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown) => ReturnType<typeof controlRequest>;
+
+interface Context {
+  io: Io;
+  api: Api;
+  json: boolean;
+  output: LinkOutput;
+  /** For the relative times ("in 6d23h"). */
+  now: string;
+}
+
+async function list(ctx: Context): Promise<number> {
+  const reply = await ctx.api('GET', '/v1/links');
+  if (reply.status !== 200) return refused(ctx.io, 'list', reply.body, ctx.json);
+  const page = reply.body as LinksPage;
+  if (ctx.json) ctx.io.out(JSON.stringify(page, null, 2));
+  else for (const line of listLines(page.links, ctx.now)) ctx.io.out(line);
+  return 0;
+}
+
+/** The link with this id as GET /v1/links lists it, or the exit status of the refusal said. */
+async function find(ctx: Context, command: string, id: string): Promise<LinkView | number> {
+  const reply = await ctx.api('GET', '/v1/links');
+  if (reply.status !== 200) return refused(ctx.io, command, reply.body, ctx.json);
+  const link = (reply.body as LinksPage).links.find((l) => l.id === id);
+  return link ?? refused(ctx.io, command, { ok: false, error: { code: 'unknown-link', message: `no link ${id}` } }, ctx.json);
+}
+
+async function show(ctx: Context, id: string): Promise<number> {
+  const link = await find(ctx, 'show', id);
+  if (typeof link === 'number') return link;
+  if (ctx.json) ctx.io.out(JSON.stringify(link, null, 2));
+  else printLink(ctx, link, !link.revoked && !link.expired);
+  return 0;
+}
+
+async function create(ctx: Context, request: LinkCreateRequest): Promise<number> {
+  const reply = await ctx.api('POST', '/v1/links', request);
+  const result = reply.body as LinkResult | ActionResult;
+  if (!result.ok || !('link' in result)) return refused(ctx.io, 'create', reply.body, ctx.json);
+  if (ctx.json) ctx.io.out(JSON.stringify(result, null, 2));
+  else printLink(ctx, result.link, true);
+  return 0;
+}
+
+/** The y/N question: 'yes', or the exit status when the answer is not yes. */
+async function ask(ctx: Context, terminal: Terminal, id: string): Promise<'yes' | number> {
+  const link = await find(ctx, 'revoke', id);
+  if (typeof link === 'number') return link;
+  const players = link.listeners === 0 ? 'nobody listens with it now' : link.listeners === 1 ? 'its 1 player is cut off' : `its ${link.listeners} players are cut off`;
+  const answer = await confirmLine(terminal, `Revoke the link "${sanitise(link.label)}" to ${sanitise(link.mount)} (${players})? [y/N] `);
+  if (answer === null) throw new UsageError('not a terminal: add --yes to revoke without asking');
+  if (/^y(es)?$/i.test(answer.trim())) return 'yes';
+  ctx.io.err('icegate link revoke: cancelled, nothing changed');
+  return 1;
+}
+
+async function revoke(ctx: Context, id: string): Promise<number> {
+  const reply = await ctx.api('DELETE', `/v1/links/${encodeURIComponent(id)}`);
+  const result = reply.body as LinkResult | ActionResult;
+  if (!result.ok || !('link' in result)) return refused(ctx.io, 'revoke', reply.body, ctx.json);
+  if (ctx.json) ctx.io.out(JSON.stringify(result, null, 2));
+  else ctx.io.out(`revoked "${sanitise(result.link.label)}" (${sanitise(result.link.id)}): its players are cut off and it opens nothing any more`);
+  return 0;
+}
+
+/** A link in words, then its QR code when stdout is a terminal wide enough for it. */
+function printLink(ctx: Context, link: LinkView, withQr: boolean): void {
+  for (const line of linkLines(link, ctx.now)) ctx.io.out(line);
+  if (!withQr || !ctx.output.tty) return;
+  const width = renderQr(qrMatrix(link.pageUrl))[0]?.length ?? 0;
+  const columns = ctx.output.columns;
+  if (columns !== undefined && columns > 0 && width > columns) ctx.io.out(`(no QR code: it needs ${width} columns and this terminal has ${columns})`);
+  else for (const line of ['', ...qrLines(link, ctx.output.color)]) ctx.io.out(line);
+}
+
 function createRequest(values: Values) {
   if (values.mount === undefined || values.label === undefined) throw new UsageError('link create needs --mount and --label');
   const parsed = linkRequest({ label: values.label, mount: values.mount, lifetime: values.ttl ?? '7d', players: values['max-listeners'] ?? '' });
   if (!parsed.ok) throw new UsageError(`--${{ label: 'label', mount: 'mount', lifetime: 'ttl', players: 'max-listeners' }[parsed.field]}: ${parsed.error}`);
   return parsed.request;
-}
-
-function qrOut(io: Io, lines: string[], columns: number | undefined): void {
-  const width = [...(lines[0] ?? '')].filter((c) => c >= '\u2580').length;
-  if (columns !== undefined && columns > 0 && width > columns) io.out(`(no QR code: it needs ${width} columns and this terminal has ${columns})`);
-  else for (const line of ['', ...lines]) io.out(line);
 }
 
 async function configuredSocket(config: string | undefined, io: Io): Promise<string | null> {
