@@ -1,10 +1,14 @@
 // The gateway's hold figures on their way to the operator: the supervisor's view of the gateway's
-// IPC report (supervisor/hold-view.ts) and the health pane's line (tui/hold-line.ts), as tables.
+// IPC report (supervisor/hold-view.ts) and the health pane's line (tui/hold-line.ts), as tables,
+// and that line in the dashboard's frame at the two sizes it is designed for.
 import test from 'ava';
 import { holdView } from '../../supervisor/hold-view.ts';
 import { holdLine } from '../../tui/hold-line.ts';
 import { healthTable } from '../../tui/view-model.ts';
 import type { HoldView, StateSnapshot } from '../../contracts/control-api.ts';
+import { Dashboard } from '../../tui/dashboard.ts';
+import { buildFrame } from '../../tui/frame.ts';
+import { listenersPage, logPage, snapshot } from '../tui/fixtures.ts';
 
 const figures = {
   sourcesHeld: 1,
@@ -60,3 +64,34 @@ test('the health pane shows the hold line after the components, cut to the width
   t.is(table.rows[0]!.key, 'hold');
   t.true(table.rows[0]!.text.length <= 40);
 });
+
+for (const [width, height] of [[120, 40], [80, 24]] as const) {
+  test(`the dashboard at ${width}x${height} shows the hold line in its health pane`, (t) => {
+    const unused = (): Promise<never> => Promise.reject(new Error('not in this test'));
+    const d = new Dashboard(
+      {
+        listeners: async (m) => listenersPage(m),
+        logs: async (c) => logPage(c),
+        links: async () => ({ links: [] }),
+        kick: unused,
+        killSource: unused,
+        metadata: unused,
+        restart: unused,
+        ban: unused,
+        unban: unused,
+        reload: unused,
+        createLink: unused,
+        revokeLink: unused,
+      },
+      { readOnly: true, onChange: () => {} },
+    );
+    d.resize(width, height);
+    d.setConnection({ state: 'connected' });
+    d.setSnapshot(snapshot({ hold: holdView(figures) }));
+    const frame = buildFrame(d);
+    t.is(frame.kind, 'panes');
+    const health = frame.kind === 'panes' ? frame.blocks.find((b) => b.id === 'health') : undefined;
+    const text = health?.lines.map((l) => l.text).join('\n') ?? '';
+    t.regex(text, /HELD NOW 1 source, 2 players; holds 3 src/, text);
+  });
+}
