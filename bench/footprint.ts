@@ -73,16 +73,17 @@ async function measure(start: () => Promise<Running>): Promise<Footprint> {
   }
 }
 
-/** Resolves once a TCP connection to the port is accepted and answered with HTTP. */
+/** Resolves once a request on the port is answered 200. */
 async function answers(port: number, gone: () => boolean): Promise<void> {
   for (;;) {
     if (gone()) throw new Error('exited before serving');
     const ok = await new Promise<boolean>((resolve) => {
       // write, not end: a half-closed request is a client gone away to the gateway.
       const s = net.connect(port, '127.0.0.1', () => s.write('GET /status-json.xsl HTTP/1.0\r\n\r\n'));
-      s.once('data', () => {
+      // Serving means a 200 forwarded through to the relay: a 502 while the relay still starts is not.
+      s.once('data', (d: Buffer) => {
         s.destroy();
-        resolve(true);
+        resolve(/^HTTP\/1\.[01] 200 /.test(d.toString('latin1')));
       });
       s.on('error', () => resolve(false));
       s.on('close', () => resolve(false));
@@ -96,10 +97,13 @@ async function answers(port: number, gone: () => boolean): Promise<void> {
 async function startIcegateStack(): Promise<Running> {
   const dir = mkdtempSync(path.join(tmpdir(), 'icegate-bench-footprint-'));
   const port = await freePortNumber();
+  // Every port a deployment fixes is fixed here too, so the relay and the gateway start side by side.
+  const relayPort = await freePortNumber();
   const config = path.join(dir, 'gateway.yaml');
-  writeFileSync(config, `stateDir: ./state\nrelay:\n  port: 0\n  mounts: {/live.mp3: {}}\ngateway:\n  listener: {host: 127.0.0.1, port: ${port}, tlsPort: 0}\n  source: {host: 127.0.0.1, port: 0}\n  admin: {port: 0}\n`);
+  writeFileSync(config, `stateDir: ./state\nrelay:\n  port: ${relayPort}\n  mounts: {/live.mp3: {}}\ngateway:\n  listener: {host: 127.0.0.1, port: ${port}, tlsPort: 0}\n  source: {host: 127.0.0.1, port: 0}\n  admin: {port: 0}\n`);
   // The secrets and the self-signed certificate of a first start are made before the timed start.
   await runOnce(['cert', 'server', '-c', config], dir);
+  await runOnce(['source-link', '-c', config, '--mount', '/live.mp3'], dir);
   const env = { ...process.env };
   delete env.ICEGATE_SOURCES;
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'icegate.js'), 'start', '-c', config], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });

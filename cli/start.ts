@@ -61,12 +61,22 @@ export const startCommand: Command = {
     }
     const gateway = supervisor.components.get('gateway');
     if (gateway) {
+      // The relay and the gateway start side by side: running means both are ready.
+      const waiting = [supervisor.components.get('relay'), gateway].filter((c): c is NonNullable<typeof c> => c !== undefined && c.state !== 'running');
       const ready = await new Promise<boolean>((resolve) => {
         const t = setTimeout(() => resolve(false), 60_000);
-        gateway.once('ready', () => {
+        let left = waiting.length;
+        for (const c of waiting) {
+          c.once('ready', () => {
+            if (--left > 0) return;
+            clearTimeout(t);
+            resolve(true);
+          });
+        }
+        if (left === 0) {
           clearTimeout(t);
           resolve(true);
-        });
+        }
         void supervisor.stopped.then(() => resolve(false));
       });
       if (ready) io.out(nextSteps(config, gateway.ports ?? {}, secretsFile, loaded.path, supervisor.socketPath, (Date.now() - began) / 1000));
