@@ -71,6 +71,9 @@ const BEHAVIOURS: Record<string, Behaviour> = {
   '/reset': (s) => s.resetAndDestroy(),
 };
 
+/** A TCP server that accepts and never says a word: an https:// backend stuck in the handshake. */
+const mute = { port: 0, sockets: [] as net.Socket[], server: net.createServer((s) => (s.on('error', () => {}), s.resume(), mute.sockets.push(s))) };
+
 /** A server the redirects point at: it must never be asked. */
 const lure = { port: 0, connections: 0, server: net.createServer((s) => (lure.connections++, s.destroy())) };
 
@@ -106,17 +109,19 @@ function exchangeFor(path: string): Promise<Exchange> {
 let gateway: TestGateway;
 
 test.before(async () => {
-  for (const s of [backend, lure.server]) {
+  for (const s of [backend, lure.server, mute.server]) {
     s.listen(0, '127.0.0.1');
     await once(s, 'listening');
     shared.teardown(() => new Promise((resolve) => s.close(resolve)));
   }
   lure.port = (lure.server.address() as net.AddressInfo).port;
+  mute.port = (mute.server.address() as net.AddressInfo).port;
   const base = `http://127.0.0.1:${(backend.address() as net.AddressInfo).port}`;
   // No source is live: a listener let in by mistake would get the relay's 404, never a 403 or 503.
   const relay = await testRelay();
   shared.teardown(() => relay.close());
   const mounts = Object.fromEntries(Object.keys(BEHAVIOURS).map((path) => [`${path}.mp3`, { auth: 'webhook', webhook: { url: `${base}${path}`, timeout: TIMEOUT } }]));
+  mounts['/tls-mute.mp3'] = { auth: 'webhook', webhook: { url: `https://127.0.0.1:${mute.port}/auth`, timeout: TIMEOUT } };
   gateway = await testGateway(shared, relay.port(), { mounts });
 });
 test.after.always(() => shared.run());
@@ -169,4 +174,14 @@ test.serial('forty listeners at once against a backend that never answers: every
   t.is(mine.length, 40);
   await Promise.all(mine.map((ex) => ex.closed));
   t.pass();
+});
+
+test.serial('an https:// backend that never finishes the TLS handshake: 503 after the timeout, the connection closed', async (t) => {
+  const answer = await play(gateway.gw.ports().listener, '/tls-mute.mp3');
+  t.is(answer.status, 503);
+  t.is(codeOf(answer), 'GW_AUTH_UNAVAILABLE');
+  t.is(mute.sockets.length, 1);
+  const socket = mute.sockets[0]!;
+  if (!socket.destroyed) await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  t.true(socket.destroyed);
 });
