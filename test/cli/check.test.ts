@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli.ts';
@@ -32,6 +32,17 @@ test('check -c on an invalid file exits 1 naming each key path and line', async 
     `${file}:3: relay.limits.queueSize: must be a number\n` +
       `${file}:6: relay.mounts./live.mp3.maxListener: unknown key (did you mean maxListeners?)\n`,
   );
+});
+
+test('check -c refuses an invalid ACME e-mail, naming the key and line, and changes nothing', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'radio.yaml');
+  await writeFile(file, 'stateDir: ./state\ngateway:\n  tls:\n    acme:\n      domains: [radio.example.org]\n      email: ops-at-radio.example.org\n');
+  const run = await runCli(['check', '-c', file], dir);
+  t.is(run.code, 1);
+  t.is(run.stdout, '');
+  t.is(run.stderr, `${file}:6: gateway.tls.acme.email: must be an e-mail address\n`);
+  await t.throwsAsync(access(join(dir, 'state')), undefined, 'no state directory made');
 });
 
 test('check without -c reads ./gateway.yaml when there is one', async (t) => {
