@@ -122,6 +122,8 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   // The operator's links (<stateDir>/links.json); the supervisor sends changes (ipc.ts `links`).
   const links = await LinkTable.open(stateDir, o.linksClock ?? { now: () => clock.now(), after: timerClock.after }, (id, players, why) =>
     events.emit('link', { level: 'info', message: `link ${id} ${why}: ${players} stream player(s) cut` }),
+    // An HLS player is gone after three target durations without a request, as in the relay (relay/hls/service.ts).
+    3 * o.config.relay.hls.targetDuration * 1000,
   ).catch((err: unknown) => {
     tls.close();
     store.close();

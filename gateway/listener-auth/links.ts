@@ -25,18 +25,23 @@ export class LinkTable {
   #links = new Map<string, GatewayLink>();
   readonly #players = new Map<string, Set<LinkPlayer>>();
   readonly #lastUsed = new Map<string, number>();
+  /** HLS players per link: client (address and User-Agent) → its last request. */
+  readonly #hls = new Map<string, Map<string, number>>();
+  /** An HLS player that asked for nothing this long has left (the relay's session idle time). */
+  readonly #hlsIdleMs: number;
   readonly #timers = new Map<string, Timer>();
   readonly #clock: Clock;
   readonly #onCut: (id: string, players: number, why: 'revoked' | 'expired') => void;
 
-  constructor(clock: Clock, onCut: (id: string, players: number, why: 'revoked' | 'expired') => void = () => {}) {
+  constructor(clock: Clock, onCut: (id: string, players: number, why: 'revoked' | 'expired') => void = () => {}, hlsIdleMs = 6000) {
     this.#clock = clock;
     this.#onCut = onCut;
+    this.#hlsIdleMs = hlsIdleMs;
   }
 
   /** The table of <stateDir>/links.json; a file that does not parse fails the start (LinkStoreError). */
-  static async open(stateDir: string, clock: Clock, onCut?: (id: string, players: number, why: 'revoked' | 'expired') => void): Promise<LinkTable> {
-    const table = new LinkTable(clock, onCut);
+  static async open(stateDir: string, clock: Clock, onCut?: (id: string, players: number, why: 'revoked' | 'expired') => void, hlsIdleMs?: number): Promise<LinkTable> {
+    const table = new LinkTable(clock, onCut, hlsIdleMs);
     table.replace((await readLinkStore(linksPath(stateDir))).map(toGatewayLink));
     return table;
   }
@@ -63,12 +68,39 @@ export class LinkTable {
       const link = this.#links.get(id);
       if (!link || link.revoked) this.#cut(id, 'revoked');
     }
+    for (const id of [...this.#hls.keys()]) if (this.#links.get(id)?.revoked !== false) this.#hls.delete(id);
     for (const link of this.#links.values()) if (!link.revoked) this.#arm(link);
   }
 
   /** A request the link let in. */
   used(id: string): void {
     this.#lastUsed.set(id, this.#clock.now());
+  }
+
+  /**
+   * HLS players of the link now: clients that made a request within the idle time, as the relay
+   * counts its sessions (relay/hls/sessions.ts).
+   */
+  hlsPlayers(id: string): number {
+    const clients = this.#hls.get(id);
+    if (!clients) return 0;
+    const now = this.#clock.now();
+    for (const [client, seen] of clients) if (now - seen >= this.#hlsIdleMs) clients.delete(client);
+    if (clients.size === 0) this.#hls.delete(id);
+    return clients.size;
+  }
+
+  /**
+   * An HLS request of `client` through the link: let in when the client is already one of its
+   * players, or when its stream and HLS players together are under `limit`.
+   */
+  admitHls(id: string, client: string, limit: number, streams: number): boolean {
+    const known = this.#hls.get(id)?.has(client) === true;
+    if (!known && streams + this.hlsPlayers(id) >= limit) return false;
+    let clients = this.#hls.get(id);
+    if (!clients) this.#hls.set(id, (clients = new Map()));
+    clients.set(client, this.#clock.now());
+    return true;
   }
 
   /** Holds `player` under the link until the returned release; cut at once if the link is closed. */

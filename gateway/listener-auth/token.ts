@@ -57,10 +57,17 @@ export class TokenCheck {
     }
     await countOutcome(this.deps, attempt, 'success');
     if (link) this.deps.links!.used(link.id);
+    const limit = Math.min((link ? link.maxListeners : verdict.claims.maxUses) ?? Infinity, mountMaxUses ?? Infinity);
+    // A link's HLS players count towards its limit too: each is known by address and User-Agent
+    // while it keeps asking (links.ts), as the relay counts its sessions.
+    if (link && request.route === 'hls' && limit !== Infinity) {
+      const streams = this.#uses.count(link.id);
+      if (!this.deps.links!.admitHls(link.id, `${request.ip}\n${request.agent ?? ''}`, limit, streams)) return denied('GW_TOKEN_IN_USE', 'the stream link is at its limit of concurrent listeners');
+    }
     // Playlists and HLS files are short requests: only a stream holds a use of the link.
     if (request.route !== 'stream') return allowed();
-    const limit = Math.min((link ? link.maxListeners : verdict.claims.maxUses) ?? Infinity, mountMaxUses ?? Infinity);
-    const lease = this.#uses.acquire(verdict.claims.id, limit);
+    const hls = link && limit !== Infinity ? this.deps.links!.hlsPlayers(link.id) : 0;
+    const lease = this.#uses.acquire(verdict.claims.id, limit - hls);
     if (!lease) return denied('GW_TOKEN_IN_USE', 'the stream link is at its limit of concurrent listeners');
     return allowed({ end: () => lease.release(), ...(link ? { linkId: link.id } : {}) });
   }

@@ -1,11 +1,13 @@
 // The gateway's table of links (gateway/listener-auth/links.ts) at the listener port, with a real
 // relay core and a real ffmpeg source behind it and an injected clock: a mount with `auth: token`
 // and no key configured signs with the generated key; a link in the table answers by its state
-// (revoked and expired alike: GW_LINK_CLOSED), its maxListeners is enforced at admission, a held
+// (revoked and expired alike: GW_LINK_CLOSED), its maxListeners is enforced at admission (stream
+// and HLS players together), a held
 // stream player is cut when the link is revoked and when it expires, and the table is read from
 // links.json at start (a corrupt file fails the start).
 import test from 'ava';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../../config/schema.ts';
@@ -129,6 +131,31 @@ test.serial('a held stream player is cut when its link expires (injected clock)'
   const after = await ask(made.path);
   t.is(after.status, 403);
   t.is(codeOf(after), 'GW_LINK_CLOSED');
+});
+
+function hlsGet(path: string, agent: string): Promise<{ status: number; code: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port: port(), path, headers: { 'user-agent': agent } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: /\((GW_[A-Z_]+), ref [0-9a-f]{8}\)/.exec(Buffer.concat(chunks).toString('latin1'))?.[1] }));
+    }).on('error', reject);
+  });
+}
+
+test.serial("a link's HLS players count towards its maxListeners, known by address and User-Agent while they keep asking", async (t) => {
+  const made = make({ maxListeners: 1 });
+  guarded.gw.links.replace([made.link]);
+  const playlist = made.path.replace(/\/live\.mp3$/, '/hls/live.mp3/live.m3u8');
+  t.is((await hlsGet(playlist, 'phone-a')).status, 200, 'the first HLS player');
+  t.is((await hlsGet(playlist, 'phone-a')).status, 200, 'the same player again');
+  t.deepEqual(await hlsGet(playlist, 'phone-b'), { status: 429, code: 'GW_TOKEN_IN_USE' }, 'a second HLS player');
+  const stream = await ask(made.path);
+  t.is(stream.status, 429, 'a stream player while the HLS player plays');
+  t.is(codeOf(stream), 'GW_TOKEN_IN_USE');
+  // Three target durations (2 s by default) without a request: the first player has left.
+  clock.advance(6000);
+  t.is((await hlsGet(playlist, 'phone-b')).status, 200, 'room again once the first one went quiet');
 });
 
 function record(made: Made, revoked: boolean): LinkRecord {
