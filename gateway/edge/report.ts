@@ -66,7 +66,7 @@ export class EdgeReporter {
   #tick: Timer | null = null;
   #flushTimer: Timer | null = null;
   #inFlight = false;
-  /** The hold figures the relay was last told, as JSON ('' = not told on this channel). */
+  /** The hold figures and certificate the relay was last told, as JSON ('' = not told on this channel). */
   #holdTold = '';
   #closed = false;
   #lastWarning = '';
