@@ -7,6 +7,7 @@ import type { Clock, Timer } from '../../stream/clock.ts';
 import type { Mount } from '../../stream/mount.ts';
 import { segmentName } from '../../stream/paths/hls.ts';
 import { Segmenter, type Segment } from './segmenter.ts';
+import { addTicks, samplesToTicks } from './pts.ts';
 import { SegmentWindow, type StoredSegment, type WindowState } from './segment-window.ts';
 
 export interface HlsSettings {
@@ -33,10 +34,13 @@ export class MountPackager extends EventEmitter<{ segment: [segment: StoredSegme
       windowSegments: settings.windowSegments,
       name: (seq, segment) => segmentName(epoch, seq, segment.codec),
     });
-    this.#segmenter = new Segmenter({ targetDuration: settings.targetDuration });
+    // The playlist goes on where the killed relay left it, and so does the timeline: the audio
+    // that follows is a new encoding sequence (RFC 8216 §4.3.2.3, EXT-X-DISCONTINUITY), but
+    // timestamps that go on rather than back spare players a jump they would have to mend.
+    const last = restored ? (restored.listed.at(-1) ?? restored.retired.at(-1)) : undefined;
+    const startPts = last ? addTicks(last.pts, samplesToTicks(last.samples, last.samplerate)) : 0;
+    this.#segmenter = new Segmenter({ targetDuration: settings.targetDuration, startPts });
     if (restored) {
-      // The playlist goes on where the killed relay left it; the audio that follows is a new
-      // encoding sequence with its own timestamps (RFC 8216 §4.3.2.3).
       this.window.restoreState(restored);
       this.#segmenter.discontinue();
     }
