@@ -121,10 +121,10 @@ test.serial('zero setup: auth: token with no key configured runs on a key genera
 });
 
 test.serial('a link plays (stream, HLS, page), its players are listed with its label, and revoking it cuts them within 2 s', async (t) => {
-  const made = await call(sv.socketPath, 'POST', '/v1/links', { mount: '/live.mp3', label: LABEL, ttlSeconds: 3600, maxListeners: 1 });
+  const made = await call(sv.socketPath, 'POST', '/v1/links', { mount: '/live.mp3', label: LABEL, ttlSeconds: 3600, maxListeners: 2 });
   t.is(made.status, 200, JSON.stringify(made.body));
   const link = (made.body as LinkResult).link;
-  t.like(link, { label: LABEL, mount: '/live.mp3', maxListeners: 1, revoked: false, expired: false, listeners: 0, lastUsedAt: null });
+  t.like(link, { label: LABEL, mount: '/live.mp3', maxListeners: 2, revoked: false, expired: false, listeners: 0, lastUsedAt: null });
   t.regex(link.url, new RegExp(`^https://[^/]+:${port('listenerTls')}/t/[^/]+/live\\.mp3$`));
   t.is(link.pageUrl, link.url.replace(/live\.mp3$/, ''));
   t.is(Date.parse(link.expiresAt) - Math.floor(Date.parse(link.createdAt) / 1000) * 1000, 3600_000);
@@ -137,11 +137,6 @@ test.serial('a link plays (stream, HLS, page), its players are listed with its l
   // The stream, the listening page and HLS through the link, as a browser opened from pageUrl does.
   const held = await player(link.url);
   const closed = new Promise<number>((resolve) => held.socket.once('close', () => resolve(Date.now())));
-  const second = openListener({ port: port('listener'), path: pathOf(link.url), timeoutMs: 10_000 });
-  const refused = await second.capture;
-  second.socket.destroy();
-  t.is(refused.status, 429, 'maxListeners: 1');
-  t.is(codeOf(refused.body.toString('latin1')), 'GW_TOKEN_IN_USE');
   const page = await httpGet(port('listener'), pathOf(link.pageUrl));
   t.is(page.status, 200);
   t.true(page.body.includes('data-mount="/live.mp3"'));
@@ -150,6 +145,12 @@ test.serial('a link plays (stream, HLS, page), its players are listed with its l
   t.is(playlist.status, 200, playlist.body);
   const segment = playlist.body.split('\n').find((l) => l.endsWith('.mp3'))!;
   t.is((await httpGet(port('listener'), `${pathOf(link.pageUrl)}hls/live.mp3/${segment}`)).status, 200);
+  // maxListeners: 2 — the stream player and the HLS player; a third is refused.
+  const third = openListener({ port: port('listener'), path: pathOf(link.url), timeoutMs: 10_000 });
+  const refused = await third.capture;
+  third.socket.destroy();
+  t.is(refused.status, 429, 'maxListeners: 2');
+  t.is(codeOf(refused.body.toString('latin1')), 'GW_TOKEN_IN_USE');
 
   // Both players are listed with the link's id and label, and counted for the link.
   let rows: ListenersPage['listeners'] = [];
