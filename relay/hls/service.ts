@@ -41,7 +41,7 @@ export class HlsService {
     const packager = new MountPackager(mount, this.settings, this.#ctx.clock, restored?.saved.state);
     this.#packagers.set(mount, packager);
     const store = this.#store;
-    if (store) packager.on('segment', () => store.save(mount.name, this.settings.targetDuration, () => packager.window.exportState(), () => Date.now()));
+    if (store) packager.on('segment', () => store.save(mount.name, this.settings.targetDuration, packager.window.exportState(), Date.now()));
   };
 
   constructor(ctx: RelayContext, settings: HlsSettings, store: WindowStore | null = null) {

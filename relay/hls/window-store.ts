@@ -3,10 +3,8 @@
 // per mount in the runtime directory: the segments under their own names (written once, they
 // never change) and window.json with the numbers, written after them and renamed into place, so
 // a kill at any moment leaves the previous window or the new one, never half of one. Segments
-// are removed only once no window.json names them. Writes are serialised per mount and
-// coalesced: at most one write in flight and one pending, whatever the segment rate.
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+// are removed only once no window.json names them.
+import { mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import { z } from 'zod';
@@ -78,7 +76,7 @@ const metaOf = (s: StoredSegment): z.infer<typeof segmentMeta> => ({
 export class WindowStore {
   readonly dir: string;
   readonly #log: StoreLog;
-  readonly #writers = new Map<string, { busy: boolean; pending: (() => WindowState) | null; written: Set<string>; failing: boolean }>();
+  readonly #writers = new Map<string, { written: Set<string>; failing: boolean }>();
 
   constructor(dir: string, log: StoreLog) {
     this.dir = dir;
@@ -115,42 +113,34 @@ export class WindowStore {
     return out;
   }
 
-  /** Save a mount's window; `snapshot` is read when the write starts, so a burst of calls writes the newest once. */
-  save(mount: string, targetDuration: number, snapshot: () => WindowState, now: () => number): void {
+  /**
+   * Save a mount's window, synchronously, in the same turn as the segment is published: a
+   * playlist that lists a segment is never served before the segment is on disk, so a kill -9
+   * at any moment cannot make a restarted relay hand out a number a player already saw for
+   * another segment. It is one segment (tens of KiB) and a small manifest per target duration
+   * and mount, into the page cache.
+   */
+  save(mount: string, targetDuration: number, state: WindowState, savedAt: number): void {
     let w = this.#writers.get(mount);
-    if (!w) this.#writers.set(mount, (w = { busy: false, pending: null, written: new Set(), failing: false }));
-    w.pending = snapshot;
-    if (w.busy) return;
-    w.busy = true;
-    const writer = w;
-    const run = async (): Promise<void> => {
-      while (writer.pending) {
-        const state = writer.pending();
-        writer.pending = null;
-        // One line when saving starts failing (a full or read-only disk) and one when it works again, not one per segment.
-        await this.#write(mount, targetDuration, state, writer.written, now()).then(
-          () => {
-            if (writer.failing) this.#log(`HLS window of ${mount} saved again`);
-            writer.failing = false;
-          },
-          (err: Error) => {
-            if (!writer.failing) this.#log(`HLS window of ${mount} not saved (a relay restart will start its playlist over): ${err.message}`);
-            writer.failing = true;
-          },
-        );
-      }
-      writer.busy = false;
-    };
-    void run();
+    if (!w) this.#writers.set(mount, (w = { written: new Set(), failing: false }));
+    try {
+      this.#write(mount, targetDuration, state, w.written, savedAt);
+      if (w.failing) this.#log(`HLS window of ${mount} saved again`);
+      w.failing = false;
+    } catch (err) {
+      // One line when saving starts failing (a full or read-only disk) and one when it works again, not one per segment.
+      if (!w.failing) this.#log(`HLS window of ${mount} not saved (a relay restart will start its playlist over): ${(err as Error).message}`);
+      w.failing = true;
+    }
   }
 
-  async #write(mount: string, targetDuration: number, state: WindowState, written: Set<string>, savedAt: number): Promise<void> {
+  #write(mount: string, targetDuration: number, state: WindowState, written: Set<string>, savedAt: number): void {
     const path = join(this.dir, folderOf(mount));
-    await mkdir(path, { recursive: true, mode: 0o750 });
+    mkdirSync(path, { recursive: true, mode: 0o750 });
     const segments = [...state.listed, ...state.retired];
     for (const s of segments) {
       if (written.has(s.name)) continue;
-      await writeFile(join(path, s.name), s.data, { mode: 0o640 });
+      writeFileSync(join(path, s.name), s.data, { mode: 0o640 });
       written.add(s.name);
     }
     const manifest = {
@@ -163,14 +153,18 @@ export class WindowStore {
       listed: state.listed.map(metaOf),
       retired: state.retired.map(metaOf),
     };
-    await writeFile(join(path, `${MANIFEST}.tmp`), JSON.stringify(manifest), { mode: 0o640 });
-    await rename(join(path, `${MANIFEST}.tmp`), join(path, MANIFEST));
+    writeFileSync(join(path, `${MANIFEST}.tmp`), JSON.stringify(manifest), { mode: 0o640 });
+    renameSync(join(path, `${MANIFEST}.tmp`), join(path, MANIFEST));
     // Only now may the segments the window no longer names go.
     const keep = new Set(segments.map((s) => s.name));
-    for (const file of await readdir(path)) {
+    for (const file of readdirSync(path)) {
       if (file === MANIFEST || keep.has(file)) continue;
       written.delete(file);
-      await unlink(join(path, file)).catch(() => {});
+      try {
+        unlinkSync(join(path, file));
+      } catch {
+        // Gone already, or not ours to remove: the next save tries again.
+      }
     }
   }
 }

@@ -45,6 +45,10 @@ const restart = test.macro(async (t, codec: 'mp3' | 'aac') => {
   t.true(player.segments[first]!.discontinuity, 'EXT-X-DISCONTINUITY at the resumption');
   t.is(player.segments.filter((s) => s.discontinuity).length, 1, 'and nowhere else');
   t.is(player.segments[first]!.discSeq, player.segments[first - 1]!.discSeq + 1);
+  // The timeline goes on from the last segment the killed relay cut (ID3 PTS at byte 65, 90 kHz).
+  const pts = (i: number): number => Number(player.segments[i]!.data.readBigUInt64BE(65));
+  const expected = pts(first - 1) + player.segments[first - 1]!.duration * 90000;
+  t.true(Math.abs(pts(first) - expected) <= 2, `PTS ${pts(first)} after ${pts(first - 1)} + ${player.segments[first - 1]!.duration} s`);
   t.log(player.segments.map((s) => `${s.seq} ${s.uri} ${s.duration.toFixed(2)} s${s.discontinuity ? ' DISCONTINUITY' : ''} at +${s.at - player.segments[0]!.at} ms`).join('\n'));
   // No audio reaches anyone while the relay is away, so a player whose buffer is shorter than the
   // relay's absence waits; beyond that it loses at most the segment the killed relay was cutting.
