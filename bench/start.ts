@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { icecastConfig } from './icecast-config.ts';
 import { nginxConfig } from './nginx-config.ts';
 import { BENCH_SECRETS, findIcecast, freePort, ROOT, stopChild } from './servers.ts';
+import { descendants, sampleProcesses } from './proc.ts';
 import { median } from './stats.ts';
 import { NGINX, writeCertificate, type Certificate } from './tls-stacks.ts';
 
@@ -97,9 +98,14 @@ async function killToServing(name: string, sock: string, port: number): Promise<
 
 interface IcegateRun {
   start: number;
+  /** CPU time (user + system) of the whole process tree when it first served: unlike the wall clock, barely moved by other work on the machine. */
+  startCpu: number;
   gatewayRestart: number;
   relayRestart: number;
 }
+
+/** CPU milliseconds so far of a process and everything under it. */
+const treeCpuMs = (pid: number): number => sampleProcesses([pid, ...descendants(pid)]).cpuMs;
 
 async function icegateRun(): Promise<IcegateRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'icegate-bench-start-'));
@@ -120,11 +126,12 @@ async function icegateRun(): Promise<IcegateRun> {
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   try {
     const start = await serving(listener, t0, { gone: () => child.exitCode !== null });
+    const startCpu = treeCpuMs(child.pid!);
     const sock = /control API on (\S+)/.exec(out)?.[1];
     if (sock === undefined) throw new Error(`no control socket in: ${out}`);
     const gatewayRestart = await killToServing('gateway', sock, listener);
     const relayRestart = await killToServing('relay', sock, listener);
-    return { start, gatewayRestart, relayRestart };
+    return { start, startCpu, gatewayRestart, relayRestart };
   } finally {
     await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
@@ -132,7 +139,7 @@ async function icegateRun(): Promise<IcegateRun> {
 }
 
 /** icecast2 alone, or with nginx in front started at the same moment. */
-async function anchorRun(binary: string, cert: Certificate, withNginx: boolean): Promise<number> {
+async function anchorRun(binary: string, cert: Certificate, withNginx: boolean): Promise<{ ms: number; cpu: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'icegate-bench-start-anchor-'));
   const port = await freePort();
   // As root, Icecast drops to nobody:nogroup before it opens its logs in `dir` (as bench/servers.ts).
@@ -153,7 +160,8 @@ async function anchorRun(binary: string, cert: Certificate, withNginx: boolean):
   const t0 = performance.now();
   const children = [spawn(binary, ['-c', path.join(dir, 'icecast.xml')], { stdio: 'ignore' }), ...(nginxArgs ? [spawn(NGINX, nginxArgs, { stdio: 'ignore' })] : [])];
   try {
-    return await serving(front, t0, { tls: withNginx, gone: () => children.some((c) => c.exitCode !== null) });
+    const ms = await serving(front, t0, { tls: withNginx, gone: () => children.some((c) => c.exitCode !== null) });
+    return { ms, cpu: children.reduce((sum, c) => sum + treeCpuMs(c.pid!), 0) };
   } finally {
     for (const c of children) await stopChild(c);
     rmSync(dir, { recursive: true, force: true });
@@ -166,8 +174,8 @@ async function main(): Promise<void> {
   if (binary === null || !existsSync(NGINX)) throw new Error('needs the Debian packages icecast2 and nginx');
   const cert = writeCertificate();
   const ice: IcegateRun[] = [];
-  const icecast: number[] = [];
-  const stack: number[] = [];
+  const icecast: { ms: number; cpu: number }[] = [];
+  const stack: { ms: number; cpu: number }[] = [];
   const load = [loadavg()[0]!];
   try {
     for (let i = 0; i < runs; i += 1) {
@@ -175,22 +183,26 @@ async function main(): Promise<void> {
       icecast.push(await anchorRun(binary, cert, false));
       stack.push(await anchorRun(binary, cert, true));
       load.push(loadavg()[0]!);
-      console.error(`run ${i + 1}/${runs}: icegate ${JSON.stringify(ice.at(-1), (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}, icecast2 ${Math.round(icecast.at(-1)!)} ms, nginx+icecast2 ${Math.round(stack.at(-1)!)} ms`);
+      const r = (v: unknown): string => JSON.stringify(v, (_, x: unknown) => (typeof x === 'number' ? Math.round(x) : x));
+      console.error(`run ${i + 1}/${runs}: icegate ${r(ice.at(-1))}, icecast2 ${r(icecast.at(-1))}, nginx+icecast2 ${r(stack.at(-1))}`);
     }
   } finally {
     rmSync(cert.dir, { recursive: true, force: true });
   }
   const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
   const m = (k: keyof IcegateRun): number => median(ice.map((r) => r[k]));
+  const iceMs = median(icecast.map((r) => r.ms));
+  const stackMs = median(stack.map((r) => r.ms));
   console.log(`node ${process.version}; medians of ${runs} runs; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} during the runs\n`);
-  console.log('| | to serving | ratio to icecast2 | ratio to nginx + icecast2 |');
-  console.log('| --- | ---: | ---: | ---: |');
-  const row = (name: string, ms: number): void => console.log(`| ${name} | ${s(ms)} | ${(ms / median(icecast)).toFixed(1)}× | ${(ms / median(stack)).toFixed(1)}× |`);
-  row('`icegate start` (supervisor, relay, gateway)', m('start'));
-  row('kill -9 of the gateway, restarted', m('gatewayRestart'));
-  row('kill -9 of the relay, restarted', m('relayRestart'));
-  row('icecast2 started', median(icecast));
-  row('nginx + icecast2 started together', median(stack));
+  console.log('| | to serving | ratio to icecast2 | ratio to nginx + icecast2 | CPU of the process tree to serving |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  const row = (name: string, ms: number, cpu: number | null): void =>
+    console.log(`| ${name} | ${s(ms)} | ${(ms / iceMs).toFixed(1)}× | ${(ms / stackMs).toFixed(1)}× | ${cpu === null ? '' : `${Math.round(cpu)} ms`} |`);
+  row('`icegate start` (supervisor, relay, gateway)', m('start'), m('startCpu'));
+  row('kill -9 of the gateway, restarted', m('gatewayRestart'), null);
+  row('kill -9 of the relay, restarted', m('relayRestart'), null);
+  row('icecast2 started', iceMs, median(icecast.map((r) => r.cpu)));
+  row('nginx + icecast2 started together', stackMs, median(stack.map((r) => r.cpu)));
 }
 
 await main();
