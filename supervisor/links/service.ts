@@ -70,11 +70,12 @@ export class LinkService {
     const known = new Set([...Object.keys(config.relay.mounts), ...Object.keys(config.gateway.mounts), ...this.#d.liveMounts()]);
     if (!known.has(req.mount)) throw new ControlError('unknown-mount', req.mount);
     if (tokenMount?.auth !== 'token') throw new ControlError('mount-not-token', `${req.mount} has no auth: token in gateway.mounts`);
+    const tokens = new StreamTokens(await tokenKeyring(config, { stateDir: this.#d.stateDir }));
+    // Nothing awaited from here until the record is in: two creations at once both count and both stay.
     const now = this.#d.clock.now();
     const records = withoutStale(this.#records, now);
     if (records.length >= (this.#d.maxLinks ?? LINKS_MAX)) throw new ControlError('too-many-links', `${records.length} links are kept; revoked and expired ones go a week after their expiry`);
     const id = newTokenId();
-    const tokens = new StreamTokens(await tokenKeyring(config, { stateDir: this.#d.stateDir }));
     const token = tokens.mint({ mount: req.mount, ttlSeconds: req.ttlSeconds, maxUses: req.maxListeners ?? 0, id }, now);
     const record: LinkRecord = {
       id,

@@ -120,3 +120,12 @@ test("a revocation kicks only the link's players the relay lists", async (t) => 
   t.deepEqual(s.relayCalls.filter((c) => c.method === 'kick').map((c) => c.params.id), [1, 4]);
   s.service.close();
 });
+
+test('links made at the same moment are all kept', async (t) => {
+  const s = await setUp('together');
+  const made = await Promise.all(['A', 'B', 'C', 'D'].map((label) => s.service.create(parseLinkRequest({ mount: '/live.mp3', label, ttlSeconds: 600 }))));
+  t.deepEqual((await s.service.list()).map((l) => l.id).sort(), made.map((l) => l.id).sort());
+  const stored = parseLinkStore(await readFile(linksPath(s.stateDir), 'utf8'), 'links.json');
+  t.deepEqual(stored.map((r) => r.label).sort(), ['A', 'B', 'C', 'D']);
+  s.service.close();
+});
