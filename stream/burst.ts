@@ -45,9 +45,11 @@ function usable(kbps: number | null | undefined): kbps is number {
 
 /**
  * The burst for a mount: an explicit burstSize as given; otherwise burstSeconds of audio at the
- * measured bitrate, else the declared one, else ASSUMED_KBPS.
+ * measured bitrate, else the declared one, else ASSUMED_KBPS, counted from the encoder's live
+ * edge: less the `staged` bytes received but not yet in the queue (stream/coalescer.ts holds
+ * audio up to 0.5 s), which the listener gets as soon as they are published.
  */
-export function planBurst(policy: BurstPolicy, rate: BurstRate = {}): BurstPlan {
+export function planBurst(policy: BurstPolicy, rate: BurstRate = {}, staged = 0): BurstPlan {
   if (policy.burstSize !== null) {
     return { bytes: Math.max(0, Math.floor(policy.burstSize)), basis: policy.burstSize > 0 ? 'burstSize' : 'off', kbps: null };
   }
@@ -57,5 +59,5 @@ export function planBurst(policy: BurstPolicy, rate: BurstRate = {}): BurstPlan 
     : usable(rate.declared)
       ? [rate.declared, 'declared']
       : [ASSUMED_KBPS, 'assumed'];
-  return { bytes: Math.ceil((policy.burstSeconds * kbps * 1000) / 8), basis, kbps };
+  return { bytes: Math.max(0, Math.ceil((policy.burstSeconds * kbps * 1000) / 8) - staged), basis, kbps };
 }
