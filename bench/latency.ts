@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { FFMPEG } from '../test/helpers/ffmpeg.ts';
 import { latencyPage } from './latency-page.ts';
 import { latencyTable, matchBeeps, type TargetResult } from './latency-match.ts';
@@ -86,22 +86,41 @@ interface Target {
 
 const hlsJs = readFileSync(createRequire(import.meta.url).resolve('hls.js/dist/hls.min.js'));
 
+interface Heard {
+  heard: { at: number; ms: number }[];
+  state: string;
+  startMs: number;
+}
+
 /** One join of one target: a fresh browser context, the page at the target's origin (so Web Audio may read the stream). */
-async function listen(browser: Browser, t: Target, seconds: number): Promise<{ heard: { at: number; ms: number }[]; state: string; startMs: number }> {
+async function openPage(browser: Browser, t: Target): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  const html = latencyPage({ src: `${t.origin}${t.path}`, hls: t.hls, hlsScript: '/__latency/hls.js' });
+  await page.route(`${t.origin}/__latency/page.html`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.route(`${t.origin}/__latency/hls.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: hlsJs }));
+  await page.goto(`${t.origin}/__latency/page.html`);
+  return { context, page };
+}
+
+/**
+ * Every target of a join at once; all pages are read before any is closed (closing a context
+ * while the others still play disturbs the browser's shared audio output).
+ */
+async function join(browser: Browser, targets: readonly Target[], seconds: number): Promise<Heard[]> {
+  const opened = await Promise.all(targets.map((t) => openPage(browser, t)));
   try {
-    const page = await context.newPage();
-    const html = latencyPage({ src: `${t.origin}${t.path}`, hls: t.hls, hlsScript: '/__latency/hls.js' });
-    await page.route(`${t.origin}/__latency/page.html`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
-    await page.route(`${t.origin}/__latency/hls.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: hlsJs }));
-    await page.goto(`${t.origin}/__latency/page.html`);
     await sleep(seconds);
-    return await page.evaluate(() => {
-      const w = window as unknown as { __onsets: { at: number; ms: number }[]; __state: string; __startMs?: number };
-      return { heard: w.__onsets, state: w.__state, startMs: w.__startMs ?? Number.NaN };
-    });
+    return await Promise.all(
+      opened.map(({ page }) =>
+        page.evaluate(() => {
+          const w = window as unknown as { __onsets: { at: number; ms: number }[]; __state: string; __startMs?: number };
+          return { heard: w.__onsets, state: w.__state, startMs: w.__startMs ?? Number.NaN };
+        }),
+      ),
+    );
   } finally {
-    await context.close();
+    for (const { context } of opened) await context.close();
   }
 }
 
@@ -143,7 +162,7 @@ try {
   const results: TargetResult[] = targets.map((t) => ({ name: t.name, way: t.hls ? 'hls.js' : 'progressive', latencies: [], unmatched: 0, startMs: [] }));
   const seconds = beeps * PERIOD_S + TAIL_S;
   for (let j = 1; j <= joins; j++) {
-    const heard = await Promise.all(targets.map((t) => listen(browser, t, seconds)));
+    const heard = await join(browser, targets, seconds);
     heard.forEach((h, i) => {
       const r = results[i]!;
       if (h.heard.length === 0) r.failure = h.state;

@@ -4,6 +4,9 @@
 // burst is exactly the latency it adds: icegate counts it in seconds of audio (burstSeconds) and
 // turns that into bytes from the mount's bitrate. An explicit burstSize keeps Icecast's meaning
 // and wins. Pure: the mount (mount.ts) asks, the queue (stream-queue.ts) finds the frame boundary.
+// The burst is counted back from the queue's live edge, so audio still held in the coalescer
+// (stream/coalescer.ts, up to 0.5 s) comes on top: taking it off made Chromium start closer to
+// the encoder (2.3-2.5 s) where it drifts and rebuffers to 4.5 s within seconds (bench/RESULTS.md).
 
 /** What the configuration says about the burst (relay.limits and the mount's own settings). */
 export interface BurstPolicy {
@@ -45,11 +48,9 @@ function usable(kbps: number | null | undefined): kbps is number {
 
 /**
  * The burst for a mount: an explicit burstSize as given; otherwise burstSeconds of audio at the
- * measured bitrate, else the declared one, else ASSUMED_KBPS, counted from the encoder's live
- * edge: less the `staged` bytes received but not yet in the queue (stream/coalescer.ts holds
- * audio up to 0.5 s), which the listener gets as soon as they are published.
+ * measured bitrate, else the declared one, else ASSUMED_KBPS.
  */
-export function planBurst(policy: BurstPolicy, rate: BurstRate = {}, staged = 0): BurstPlan {
+export function planBurst(policy: BurstPolicy, rate: BurstRate = {}): BurstPlan {
   if (policy.burstSize !== null) {
     return { bytes: Math.max(0, Math.floor(policy.burstSize)), basis: policy.burstSize > 0 ? 'burstSize' : 'off', kbps: null };
   }
@@ -59,5 +60,5 @@ export function planBurst(policy: BurstPolicy, rate: BurstRate = {}, staged = 0)
     : usable(rate.declared)
       ? [rate.declared, 'declared']
       : [ASSUMED_KBPS, 'assumed'];
-  return { bytes: Math.max(0, Math.ceil((policy.burstSeconds * kbps * 1000) / 8) - staged), basis, kbps };
+  return { bytes: Math.ceil((policy.burstSeconds * kbps * 1000) / 8), basis, kbps };
 }

@@ -38,11 +38,6 @@ export class Coalescer {
     else if (!this.#timer) this.#timer = this.#clock.after(this.#maxDelayMs, () => this.flush());
   }
 
-  /** Bytes staged, not yet published: audio the live edge of the queue does not have yet. */
-  get staged(): number {
-    return this.#bytes;
-  }
-
   /** Publish what is staged now. */
   flush(): void {
     this.#timer?.cancel();

@@ -93,11 +93,11 @@ export class Mount {
   get inGrace(): boolean {
     return this.#graceTimer !== null;
   }
-  /** The burst a listener joining now gets (stream/burst.ts): from the frames measured, else the declared bitrate; staged audio counts. */
+  /** The burst a listener joining now gets (stream/burst.ts): from the frames measured, else the declared bitrate. */
   burstPlan(): BurstPlan {
     const s = this.#source;
     const declared = this.settings.overrides.bitrate ?? s?.info.description.bitrate ?? this.#audioInfo.bitrate;
-    return planBurst(this.settings, { measured: s?.framer.measuredKbps?.() ?? this.#lastKbps, declared }, this.#coalescer.staged);
+    return planBurst(this.settings, { measured: s?.framer.measuredKbps?.() ?? this.#lastKbps, declared });
   }
   get sourceIdleMs(): number {
     return this.#source ? this.#clock.now() - this.#source.lastDataAt : Infinity;

@@ -7,8 +7,8 @@ import { createFramer } from '../../stream/formats/index.ts';
 import { encode } from './formats-fixtures.ts';
 
 const plans = test.macro({
-  exec(t, policy: BurstPolicy, rate: BurstRate, expected: BurstPlan, staged = 0) {
-    t.deepEqual(planBurst(policy, rate, staged), expected);
+  exec(t, policy: BurstPolicy, rate: BurstRate, expected: BurstPlan) {
+    t.deepEqual(planBurst(policy, rate), expected);
   },
   title: (title = '', policy: BurstPolicy, rate: BurstRate) => `${title}: ${JSON.stringify(policy)} at ${JSON.stringify(rate)}`,
 });
@@ -26,8 +26,6 @@ test('unknown bitrate: the assumed rate', plans, seconds(1), {}, { bytes: 16000,
 test('an implausible rate is not believed', plans, seconds(1), { measured: 0.5, declared: 99999 }, { bytes: 16000, basis: 'assumed', kbps: 128 });
 test('a NaN measurement is not believed', plans, seconds(1), { measured: Number.NaN, declared: 64 }, { bytes: 8000, basis: 'declared', kbps: 64 });
 test('burstSeconds 0: no burst', plans, seconds(0), { measured: 128 }, { bytes: 0, basis: 'off', kbps: null });
-test('staged bytes are taken off (the listener gets them when published)', plans, seconds(1), { measured: 128 }, { bytes: 12000, basis: 'measured', kbps: 128 }, 4000);
-test('staged bytes beyond the burst: none from the queue', plans, seconds(1), { measured: 32 }, { bytes: 0, basis: 'measured', kbps: 32 }, 9000);
 test('an explicit burstSize wins', plans, { burstSize: 65536, burstSeconds: 1 }, { measured: 32 }, { bytes: 65536, basis: 'burstSize', kbps: null });
 test('an explicit burstSize wins with the rate unknown', plans, { burstSize: 4096, burstSeconds: 1 }, {}, { bytes: 4096, basis: 'burstSize', kbps: null });
 test("burstSize 0: no burst (Icecast's burst-on-connect 0)", plans, { burstSize: 0, burstSeconds: 1 }, { measured: 128 }, { bytes: 0, basis: 'off', kbps: null });

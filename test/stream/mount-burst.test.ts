@@ -28,8 +28,6 @@ interface Row {
   declared?: number;
   /** Seconds of 32 kbit/s MP3 fed before asking. */
   fed: number;
-  /** Leave it staged in the coalescer instead of publishing it first. */
-  staged?: boolean;
 }
 
 const plans = test.macro({
@@ -40,7 +38,6 @@ const plans = test.macro({
     const description = { extra: {}, ...(row.declared !== undefined ? { bitrate: row.declared } : {}) };
     const handle = admitted.mount.attachSource({ contentType: row.contentType ?? 'audio/mpeg', ip: '198.51.100.1', userAgent: 'test', description, kind: 'source' });
     if (row.fed > 0) handle.write(mp3At32k(row.fed));
-    if (!row.staged) admitted.mount.flush();
     const plan = admitted.mount.burstPlan();
     t.like(plan, expected);
   },
@@ -53,7 +50,6 @@ test("the mount's bitrate wins over the source's", plans, { relay: { mounts: { '
 test('nothing declared: the first MP3 frame header', plans, { fed: 0.5 }, { basis: 'declared', kbps: 32, bytes: 8000 });
 test('nothing declared, nothing measured (Ogg): 128 kbit/s assumed', plans, { contentType: 'audio/ogg', fed: 0 }, { basis: 'assumed', kbps: 128, bytes: 32000 });
 test('burstSeconds 0.5', plans, { relay: { limits: { burstSeconds: 0.5 } }, declared: 320, fed: 0.5 }, { basis: 'declared', bytes: 20000 });
-test('audio staged, not yet in the queue, counts as sent', plans, { declared: 320, fed: 0.5, staged: true }, { basis: 'declared', kbps: 320, bytes: 80000 - 20 * 104 });
 test('an explicit burstSize wins', plans, { relay: { limits: { burstSize: 4096 } }, declared: 320, fed: 3 }, { basis: 'burstSize', bytes: 4096, kbps: null });
 
 class Sink extends Writable {
