@@ -85,7 +85,7 @@ export const relaySchema = z
          * Seconds of audio sent at once to a new listener so players start immediately; turned
          * into bytes from the mount's bitrate (stream/burst.ts). 0 = no burst.
          */
-        burstSeconds: seconds.max(30).default(2),
+        burstSeconds: seconds.max(30).default(2.5),
         /** Bytes instead (Icecast's burst-size), whatever the bitrate; wins over burstSeconds. null = burstSeconds decides. */
         burstSize: bytes.nullable().default(null),
         /** Seconds to receive a complete request head. */

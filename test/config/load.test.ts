@@ -122,7 +122,7 @@ test('a negative burst in seconds', rejects, yaml('relay:', '  limits:', '    bu
 ]);
 
 test('a mount queue not larger than the burst in seconds at 320 kbit/s', rejects, yaml('relay:', '  mounts:', '    /a:', '      queueSize: 65536'), [
-  "gateway.yaml:4: relay.mounts./a.queueSize: must be larger than the mount's burst (80000 bytes: relay.limits.burstSeconds at 320 kbit/s)",
+  "gateway.yaml:4: relay.mounts./a.queueSize: must be larger than the mount's burst (100000 bytes: relay.limits.burstSeconds at 320 kbit/s)",
 ]);
 
 const burstAccepted = test.macro({
@@ -134,9 +134,9 @@ const burstAccepted = test.macro({
   title: (title = '') => `accepts ${title}`,
 });
 
-test('the default burst: seconds, no byte count', burstAccepted, ['    clients: 10'], { burstSeconds: 2, burstSize: null });
+test('the default burst: seconds, no byte count', burstAccepted, ['    clients: 10'], { burstSeconds: 2.5, burstSize: null });
 test('no burst at all (burstSeconds 0)', burstAccepted, ['    burstSeconds: 0'], { burstSeconds: 0, burstSize: null });
-test("Icecast's burst-size in bytes, over burstSeconds", burstAccepted, ['    burstSize: 65535'], { burstSeconds: 2, burstSize: 65535 });
+test("Icecast's burst-size in bytes, over burstSeconds", burstAccepted, ['    burstSize: 65535'], { burstSeconds: 2.5, burstSize: 65535 });
 test('a long burst in seconds when burstSize decides', burstAccepted, ['    burstSeconds: 14', '    burstSize: 16384'], { burstSeconds: 14, burstSize: 16384 });
 
 test('a mount burst not smaller than its queue', rejects, yaml('relay:', '  mounts:', '    /a:', '      burstSize: 600000'), [

@@ -44,11 +44,11 @@ const plans = test.macro({
   title: (title = '') => `the burst plan: ${title}`,
 });
 
-test('the source declares 320 kbit/s, under a second fed', plans, { declared: 320, fed: 0.5 }, { basis: 'declared', kbps: 320, bytes: 80000 });
-test('the frames measured once a second was seen win over the declaration', plans, { declared: 320, fed: 3 }, { basis: 'measured', bytes: 7963 });
-test("the mount's bitrate wins over the source's", plans, { relay: { mounts: { '/live.mp3': { bitrate: 64 } } }, declared: 320, fed: 0.5 }, { basis: 'declared', kbps: 64, bytes: 16000 });
-test('nothing declared: the first MP3 frame header', plans, { fed: 0.5 }, { basis: 'declared', kbps: 32, bytes: 8000 });
-test('nothing declared, nothing measured (Ogg): 128 kbit/s assumed', plans, { contentType: 'audio/ogg', fed: 0 }, { basis: 'assumed', kbps: 128, bytes: 32000 });
+test('the source declares 320 kbit/s, under a second fed', plans, { declared: 320, fed: 0.5 }, { basis: 'declared', kbps: 320, bytes: 100000 });
+test('the frames measured once a second was seen win over the declaration', plans, { declared: 320, fed: 3 }, { basis: 'measured', bytes: 9954 });
+test("the mount's bitrate wins over the source's", plans, { relay: { mounts: { '/live.mp3': { bitrate: 64 } } }, declared: 320, fed: 0.5 }, { basis: 'declared', kbps: 64, bytes: 20000 });
+test('nothing declared: the first MP3 frame header', plans, { fed: 0.5 }, { basis: 'declared', kbps: 32, bytes: 10000 });
+test('nothing declared, nothing measured (Ogg): 128 kbit/s assumed', plans, { contentType: 'audio/ogg', fed: 0 }, { basis: 'assumed', kbps: 128, bytes: 40000 });
 test('burstSeconds 0.5', plans, { relay: { limits: { burstSeconds: 0.5 } }, declared: 320, fed: 0.5 }, { basis: 'declared', bytes: 20000 });
 test('an explicit burstSize wins', plans, { relay: { limits: { burstSize: 4096 } }, declared: 320, fed: 3 }, { basis: 'burstSize', bytes: 4096, kbps: null });
 
@@ -60,7 +60,7 @@ class Sink extends Writable {
   }
 }
 
-test('a listener joining a 32 kbit/s mount gets 2 s of it at once, from a frame header', async (t) => {
+test('a listener joining a 32 kbit/s mount gets 2.5 s of it at once, from a frame header', async (t) => {
   const reg = new MountRegistry(relayConfig(), new FakeClock());
   const admitted = reg.admitSource('/live.mp3', '198.51.100.1');
   if (!admitted.ok) return t.fail(admitted.code);
