@@ -38,9 +38,15 @@ export function linkView(r: LinkRecord, origin: string, listeners: number, now: 
   };
 }
 
-/** Newest first (contracts/links.ts LinksPage). */
+/**
+ * Newest first (contracts/links.ts LinksPage). Records are kept in the order they were made, so
+ * two made in the same millisecond keep that order too: the later one first.
+ */
 export function newestFirst(records: readonly LinkRecord[]): LinkRecord[] {
-  return [...records].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+  return records
+    .map((record, made) => ({ record, made }))
+    .sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt) || b.made - a.made)
+    .map((x) => x.record);
 }
 
 /** Links that are a week past their expiry open nothing and are no longer listed or kept. */

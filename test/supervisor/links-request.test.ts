@@ -129,6 +129,10 @@ test('kept: links until a week past their expiry; listed newest first', (t) => {
   ];
   t.deepEqual(withoutStale(links, now).map((l) => l.id.replace(/A+$/, '')), ['recent', 'new']);
   t.deepEqual(newestFirst(links).map((l) => l.id.replace(/A+$/, '')), ['new', 'recent', 'old']);
+  // Made in the same millisecond: the later made is listed first, whatever the ids.
+  const together = [record('zz', '2026-12-09T00:00:00.000Z', '2026-12-11T00:00:00.000Z'), record('aa', '2026-12-09T00:00:00.000Z', '2026-12-11T00:00:00.000Z')];
+  t.deepEqual(newestFirst(together).map((l) => l.id.replace(/A+$/, '')), ['aa', 'zz']);
+  t.deepEqual(newestFirst([...together].reverse()).map((l) => l.id.replace(/A+$/, '')), ['zz', 'aa']);
   const view = linkView(links[2]!, 'https://radio.example:8443', 3, now);
   t.like(view, { url: 'https://radio.example:8443/t/k.claims.mac/live.mp3', pageUrl: 'https://radio.example:8443/t/k.claims.mac/', expired: false, listeners: 3 });
   t.true(linkView(links[0]!, 'https://x', 0, now).expired);
