@@ -8,6 +8,7 @@ import { StreamTokens, tokenPath } from '../policies/tokens.ts';
 import { isMount } from '../policies/classify.ts';
 import { UsageError, type Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';
+import { tokenKeyring } from '../config/secrets.ts';
 import { strictArgs, wholeNumber } from './strict-args.ts';
 
 export const tokenCommand: Command = {
@@ -22,7 +23,8 @@ export const tokenCommand: Command = {
     '',
     'Prints a stream link any player can open without a password prompt, e.g.',
     'https://radio.example:8443/t/<token>/live.mp3, signed with the last key of',
-    'gateway.tokens.keys. The link works until it expires; a stream opened before',
+    'gateway.tokens.keys (or, with none configured, the key kept in the state',
+    "directory's secrets.yaml). The link works until it expires; a stream opened before",
     'then keeps playing. Its id (printed to stderr) revokes it.',
     '',
     'Options:',
@@ -64,12 +66,10 @@ export const tokenCommand: Command = {
       io.out(added ? `revoked ${values.revoke} (${file})` : `${values.revoke} was already revoked`);
       return 0;
     }
-    const keys = config.gateway.tokens.keys;
-    if (Object.keys(keys).length === 0) {
-      io.err(`icegate token: ${loaded.label} has no key in gateway.tokens.keys to sign with`);
-      io.err('on a running server, "icegate link create" makes links with no key to configure');
-      return 1;
-    }
+    // The same keyring the gateway verifies with: the configured keys, or with none configured the
+    // key icegate start generated into <stateDir>/secrets.yaml (generated here when it is not there
+    // yet, so a link minted before the first start still opens afterwards).
+    const keys = await tokenKeyring(config);
     const now = Date.now();
     const id = randomId();
     const token = new StreamTokens(keys).mint({ mount: values.mount!, ttlSeconds: ttl, maxUses, id }, now);

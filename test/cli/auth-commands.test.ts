@@ -12,6 +12,8 @@ import type { Io } from '../../cli/io.ts';
 import { readHtpasswdFile } from '../../gateway/listener-auth/htpasswd-file.ts';
 import { verifyUser } from '../../gateway/listener-auth/htpasswd.ts';
 import { StreamTokens } from '../../policies/tokens.ts';
+import { GENERATED_TOKEN_KID } from '../../config/secrets.ts';
+import { parse as parseYaml } from 'yaml';
 import { runCli } from './run-cli.ts';
 
 async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
@@ -59,11 +61,22 @@ test(misuse, ['cert'], /say which: server, ca or client NAME/);
 test(misuse, ['cert', 'client'], /cert client needs a NAME/);
 test(misuse, ['cert', 'server', '--frob'], /Unknown option '--frob'/);
 
-test('token without a signing key is a clear error, exit 1', async (t) => {
+test('token with no key configured signs with the key kept in the state directory, the one the gateway verifies with', async (t) => {
   const dir = await tempDir(t);
-  const run = await runCli(['token', '--mount', '/live.mp3'], dir);
-  t.is(run.code, 1);
-  t.is(run.stderr, 'icegate token: built-in defaults has no key in gateway.tokens.keys to sign with\non a running server, "icegate link create" makes links with no key to configure\n');
+  const first = await runCli(['token', '--mount', '/live.mp3'], dir);
+  t.is(first.code, 0, first.stderr);
+  const second = await runCli(['token', '--mount', '/live.mp3'], dir);
+  t.is(second.code, 0, second.stderr);
+  const stored = parseYaml(await readFile(join(dir, 'state', 'secrets.yaml'), 'utf8')) as { tokenKey?: string };
+  if (typeof stored.tokenKey !== 'string') return t.fail('no tokenKey in state/secrets.yaml');
+  t.is((await stat(join(dir, 'state', 'secrets.yaml'))).mode & 0o777, 0o600);
+  // Both links verify with the one stored key: the second run reused it.
+  const ring = new StreamTokens({ [GENERATED_TOKEN_KID]: stored.tokenKey });
+  for (const run of [first, second]) {
+    const match = /\/t\/([^/]+)\/live\.mp3\n$/.exec(run.stdout);
+    if (!match) return t.fail(run.stdout);
+    t.is(ring.verify(match[1]!, '/live.mp3', Date.now()).kind, 'ok');
+  }
 });
 
 test('token prints a link signed by the last key, for the configured host and TLS port by default', async (t) => {
