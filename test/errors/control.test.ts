@@ -3,7 +3,6 @@
 // unix socket, the action sent over IPC to the child that refuses it. Every port is 0.
 import test from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.ts';
@@ -11,6 +10,7 @@ import type { ActionResult, StateSnapshot } from '../../contracts/control-api.ts
 import { runSupervisor, type RunningSupervisor } from '../../supervisor/main.ts';
 import { CONTROL_ERRORS, type ControlErrorCode } from '../../supervisor/errors.ts';
 import { until } from '../helpers/relay.ts';
+import { controlCall, type ControlCall } from '../helpers/control.ts';
 
 const YAML = `stateDir: ./state
 relay:
@@ -23,22 +23,8 @@ gateway:
   admin: {port: 0}
 `;
 
-interface Reply {
-  status: number;
-  body: ActionResult;
-}
-
-function call(sock: string, method: string, path: string, body?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: sock, method, path, headers: { 'x-icegate-user': 'tester' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as ActionResult }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+type Reply = ControlCall<ActionResult>;
+const call = (sock: string, method: string, path: string, body?: string): Promise<Reply> => controlCall<ActionResult>(sock, method, path, body);
 
 let dir: string;
 let file: string;

@@ -4,72 +4,19 @@
 // certificate for the domain that verifies against Pebble's root, the control API shows its
 // issuer, and the relay core behind the gateway believes the gateway's statements (the forward key
 // the supervisor hands both): a playlist fetched over TLS points at https.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { StateSnapshot } from '../../contracts/control-api.ts';
 import { binPath } from '../cli/run-cli.ts';
 import { startPebble } from '../helpers/pebble.ts';
-import { until } from '../helpers/relay.ts';
 import { DOMAIN, peer, ptest, sayIfSkipped } from './acme-kit.ts';
 import { exchange } from './server-harness.ts';
+import { controlState } from '../helpers/control.ts';
+import { eventually, printed } from '../helpers/eventually.ts';
 
 sayIfSkipped('acme-start');
-
-function state(sock: string): Promise<StateSnapshot> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: sock, path: '/v1/state', headers: { 'x-icegate-user': 'tester' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()) as StateSnapshot));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Resolves with the first match in what the process printed, or rejects when it ends first. */
-function printed(child: ChildProcess, pattern: RegExp, out: { text: string }): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const m = pattern.exec(out.text);
-      if (m) {
-        child.stdout!.off('data', check);
-        resolve(m);
-      }
-    };
-    child.stdout!.on('data', check);
-    check();
-    child.once('exit', (code) => reject(new Error(`icegate start exited (${code}) before printing ${pattern}:\n${out.text.slice(-3000)}`)));
-  });
-}
-
-/** Asks `ask` again each time its last answer is in and not `ok`, until one is; rethrows its failure. */
-async function eventually<T>(ask: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  let last: { value: T } | null = null;
-  let asking = false;
-  let failure: unknown = null;
-  await until(
-    () => {
-      if (failure !== null) throw failure;
-      if (last !== null && ok(last.value)) return true;
-      if (!asking) {
-        asking = true;
-        ask().then(
-          (value) => ((last = { value }), (asking = false)),
-          (err: unknown) => (failure = err),
-        );
-      }
-      return false;
-    },
-    timeoutMs,
-    what,
-  );
-  return last!.value;
-}
 
 ptest('icegate start with gateway.tls.acme and NODE_EXTRA_CA_CERTS: the TLS listener serves a certificate that verifies against Pebble\'s root', async (t) => {
   const pebble = await startPebble();
@@ -120,7 +67,7 @@ ptest('icegate start with gateway.tls.acme and NODE_EXTRA_CA_CERTS: the TLS list
   t.is(pebble.orders(), 1);
 
   // The supervisor polls the gateway at its own pace (docs/supervision.md): wait for the next poll.
-  const snapshot = await eventually(() => state(sock), (s) => /Pebble/.test(s.security.certificate?.issuer ?? ''), 'the control API to show the new certificate');
+  const snapshot = await eventually(() => controlState(sock), (s) => /Pebble/.test(s.security.certificate?.issuer ?? ''), 'the control API to show the new certificate');
   t.regex(snapshot.security.certificate?.issuer ?? '', /Pebble/);
   t.is(snapshot.security.certificate?.acme?.state, 'valid');
   t.false(snapshot.security.certificate?.selfSigned ?? true);

@@ -4,14 +4,14 @@
 // ports; `listed: true` and a reload (SIGHUP) list it without a restart, and taking it back hides
 // it again.
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { binPath } from '../cli/run-cli.ts';
-import { until } from '../helpers/relay.ts';
 import { exchange } from './server-harness.ts';
+import { eventually, printed } from '../helpers/eventually.ts';
 
 function configText(listed: boolean): string {
   return stringify({
@@ -26,49 +26,10 @@ function configText(listed: boolean): string {
   });
 }
 
-function printed(child: ChildProcess, pattern: RegExp, out: { text: string }): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const check = (): void => {
-      const m = pattern.exec(out.text);
-      if (m) {
-        child.stdout!.off('data', check);
-        resolve(m);
-      }
-    };
-    child.stdout!.on('data', check);
-    check();
-    child.once('exit', (code) => reject(new Error(`icegate start exited (${code}) before printing ${pattern}:\n${out.text.slice(-3000)}`)));
-  });
-}
-
 async function mountsListed(port: number, secure: boolean): Promise<string[]> {
   const e = await exchange(port, 'GET /api/v1/status HTTP/1.1\r\nHost: radio.example\r\nConnection: close\r\n\r\n', secure);
   if (e.status !== 200) throw new Error(`/api/v1/status: ${e.head}`);
   return (JSON.parse(e.body) as { mounts: { mount: string }[] }).mounts.map((m) => m.mount).sort();
-}
-
-/** Asks again each time the last answer is in and not `ok`, until one is. */
-async function eventually<T>(ask: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  let last: { value: T } | null = null;
-  let asking = false;
-  let failure: unknown = null;
-  await until(
-    () => {
-      if (failure !== null) throw failure;
-      if (last !== null && ok(last.value)) return true;
-      if (!asking) {
-        asking = true;
-        ask().then(
-          (value) => ((last = { value }), (asking = false)),
-          (err: unknown) => (failure = err),
-        );
-      }
-      return false;
-    },
-    20_000,
-    what,
-  );
-  return last!.value;
 }
 
 test('icegate start: a private mount is not listed through either listener port; listed: true and a reload list it live', async (t) => {

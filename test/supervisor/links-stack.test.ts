@@ -6,7 +6,7 @@
 // within the issue's 2 s, and links survive a restart of the stack.
 import test from 'ava';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { get, request } from 'node:http';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -17,6 +17,7 @@ import { runSupervisor, type RunningSupervisor } from '../../supervisor/main.ts'
 import { startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { openListener, type OpenListener } from '../helpers/listen.ts';
 import { until } from '../helpers/relay.ts';
+import { controlCall, type ControlCall } from '../helpers/control.ts';
 
 const PASSWORD = 'hackme-source-1';
 const YAML = `stateDir: ./state
@@ -33,22 +34,8 @@ gateway:
 `;
 const LABEL = '<b>Grandma</b> & "Rose" \u{1F475}';
 
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-function call(sock: string, method: string, path: string, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: sock, method, path, headers: { 'x-icegate-user': 'tester' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown }));
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
-  });
-}
+type Reply = ControlCall;
+const call = controlCall;
 
 function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

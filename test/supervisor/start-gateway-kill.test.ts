@@ -5,26 +5,13 @@
 import test from 'ava';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StateSnapshot } from '../../contracts/control-api.ts';
 import { binPath } from '../cli/run-cli.ts';
 import { parseHead, rawRequest } from '../helpers/listen.ts';
+import { controlState } from '../helpers/control.ts';
 
 const LOOSE_BOUND_MS = 5000;
-
-function state(sock: string): Promise<StateSnapshot> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: sock, path: '/v1/state', headers: { 'x-icegate-user': 'tester' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString()) as StateSnapshot));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** The status code of GET /status-json.xsl on the gateway's plain listener port; 0 when nothing answers. */
 async function statusCode(port: number): Promise<number> {
@@ -65,7 +52,7 @@ test('kill -9 of the gateway under icegate start: restarted at once and serving 
     const sock = (await lineMatching(child, /control API on (\S+)/))[1]!;
     const port = Number((await lineMatching(child, /Listen: .* http:\/\/127\.0\.0\.1:(\d+)\//))[1]);
     t.is(await statusCode(port), 200);
-    const before = (await state(sock)).components.find((c) => c.name === 'gateway')!;
+    const before = (await controlState(sock)).components.find((c) => c.name === 'gateway')!;
     t.is(before.state, 'running');
     const killedAt = Date.now();
     process.kill(before.pid!, 'SIGKILL');
@@ -75,7 +62,7 @@ test('kill -9 of the gateway under icegate start: restarted at once and serving 
       if (code !== 200) await new Promise((r) => setTimeout(r, 25));
     }
     t.is(code, 200, `the gateway's listener port did not answer 200 within ${LOOSE_BOUND_MS / 1000} s of kill -9`);
-    const after = (await state(sock)).components.find((c) => c.name === 'gateway')!;
+    const after = (await controlState(sock)).components.find((c) => c.name === 'gateway')!;
     t.not(after.pid, before.pid);
     t.is(after.restarts, 1);
     t.like(after.lastExit, { signal: 'SIGKILL', reason: 'killed by SIGKILL' });

@@ -13,6 +13,7 @@ import { runSupervisor, type RunningSupervisor } from '../../supervisor/main.ts'
 import { startSource, stopProcess } from '../helpers/ffmpeg.ts';
 import { listen } from '../helpers/listen.ts';
 import { until } from '../helpers/relay.ts';
+import { controlCall } from '../helpers/control.ts';
 
 const PASSWORD = 'hackme-source-1';
 
@@ -33,22 +34,7 @@ supervisor:
 ${extra}`;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-}
-
-function call(sock: string, method: string, path: string, body?: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: sock, method, path, headers: { 'x-icegate-user': 'tester' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = controlCall;
 
 const alive = (pid: number): boolean => {
   try {
