@@ -1,8 +1,8 @@
 // `icegate passwd`: add, change or delete a listener in a bcrypt htpasswd file (auth: htpasswd).
 // The file is rewritten atomically; a running gateway picks the change up without a restart.
 import { dirname, resolve } from 'node:path';
-import { deleteUser, setPassword } from '../gateway/listener-auth/htpasswd-file.ts';
-import { HtpasswdError, checkUser } from '../gateway/listener-auth/htpasswd.ts';
+import { deleteUser, setPassword } from '../contracts/htpasswd-file.ts';
+import { HtpasswdError, checkUser } from '../contracts/htpasswd.ts';
 import { withListenerAuthPaths } from '../gateway/listener-auth/modes.ts';
 import { UsageError, type Command } from './command.ts';
 import { loadCliConfig } from './config-file.ts';

@@ -6,9 +6,11 @@ import type { ListenersPage, ListenerView, LogPage, StateSnapshot } from '../con
 import type { Clock } from '../stream/clock.ts';
 import type { ListenerStats } from '../stream/types.ts';
 import type { ComponentSet } from './component-set.ts';
-import type { ControlBackend, LinksBackend } from './control-server.ts';
+import type { ControlBackend, LinksBackend, ListenerUsersBackend } from './control-server.ts';
 import type { LinkService } from './links/service.ts';
 import { parseLinkRequest } from './links/request.ts';
+import { parseListenerUserRequest } from './listener-users/request.ts';
+import type { ListenerUserService } from './listener-users/service.ts';
 import { ControlError } from './errors.ts';
 import type { LogRing } from './log-ring.ts';
 
@@ -29,6 +31,8 @@ export interface BackendDeps {
   audit(entry: { user: string; action: string; target: string; ok: boolean; message: string }): void;
   /** The operator's links (links/service.ts); without them the link routes are 404. */
   links?: LinkService;
+  /** The htpasswd mounts' listener users (listener-users/service.ts); without them their routes are 404. */
+  listenerUsers?: ListenerUserService;
 }
 
 export function controlBackend(d: BackendDeps): ControlBackend {
@@ -80,6 +84,7 @@ export function controlBackend(d: BackendDeps): ControlBackend {
     },
     audit: d.audit,
     ...(d.links && { links: linksBackend(d.links) }),
+    ...(d.listenerUsers && { listenerUsers: listenerUsersBackend(d.listenerUsers) }),
   };
 }
 
@@ -88,6 +93,14 @@ function linksBackend(service: LinkService): LinksBackend {
     create: (body) => service.create(parseLinkRequest(body)),
     list: () => service.list(),
     revoke: (id) => service.revoke(id),
+  };
+}
+
+function listenerUsersBackend(service: ListenerUserService): ListenerUsersBackend {
+  return {
+    list: () => service.list(),
+    set: (body) => service.set(parseListenerUserRequest(body)),
+    remove: (mount, name) => service.remove(mount, name),
   };
 }
 

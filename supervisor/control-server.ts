@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
 import { CONTROL_ERRORS, ControlError, type ControlErrorCode } from './errors.ts';
 import type { LinkResult, LinksPage, LinkView } from '../contracts/links.ts';
+import type { ListenerUserResult, ListenerUsersFile, ListenerUsersPage } from '../contracts/listener-users.ts';
 
 export interface ControlBackend {
   snapshot(): StateSnapshot;
@@ -32,6 +33,15 @@ export interface ControlBackend {
   audit(entry: { user: string; action: string; target: string; ok: boolean; message: string }): void;
   /** The operator's links (contracts/links.ts); without it the link routes are 404 not-found. */
   links?: LinksBackend;
+  /** The listener users of the htpasswd mounts (contracts/listener-users.ts); without it their routes are 404 not-found. */
+  listenerUsers?: ListenerUsersBackend;
+}
+
+export interface ListenerUsersBackend {
+  list(): Promise<ListenerUsersFile[]>;
+  /** The POST /v1/listener-users body, checked by the backend. */
+  set(body: Record<string, unknown>): Promise<ListenerUserResult>;
+  remove(mount: string, name: string): Promise<ListenerUserResult>;
 }
 
 export interface LinksBackend {
@@ -56,8 +66,8 @@ interface Request {
   body: Record<string, unknown>;
 }
 
-/** An action's answer: its message (audit log), or a reply of its own shape (contracts/links.ts) with one. */
-type Reply = string | { message: string; target: string; body: unknown };
+/** An action's answer: its message (audit log), or a reply of its own shape (contracts/links.ts) with one, and its status (default 200). */
+type Reply = string | { message: string; target: string; body: unknown; status?: number };
 type Handler = (r: Request) => Promise<Reply> | Reply;
 
 interface Route {
@@ -94,11 +104,18 @@ export class ControlServer {
     { method: 'POST', path: re`/v1/stop`, action: 'stop', handler: () => this.#backend.stop() },
     { method: 'POST', path: re`/v1/links`, action: 'link-create', handler: async (r) => linkReply('made', await this.#links().create(r.body)) },
     { method: 'DELETE', path: re`/v1/links/${SEGMENT}`, action: 'link-revoke', handler: async (r) => linkReply('revoked', await this.#links().revoke(r.params[0]!)) },
+    { method: 'POST', path: re`/v1/listener-users`, action: 'listener-user-set', handler: async (r) => userReply(await this.#users().set(r.body)) },
+    { method: 'DELETE', path: re`/v1/listener-users/${SEGMENT}/${SEGMENT}`, action: 'listener-user-delete', handler: async (r) => userReply(await this.#users().remove(r.params[0]!, r.params[1]!)) },
   ];
 
   #links(): LinksBackend {
     if (!this.#backend.links) throw new ControlError('not-found');
     return this.#backend.links;
+  }
+
+  #users(): ListenerUsersBackend {
+    if (!this.#backend.listenerUsers) throw new ControlError('not-found');
+    return this.#backend.listenerUsers;
   }
 
   /** Creates the private directory, replaces a stale socket, listens, and makes the socket 0660. */
@@ -135,16 +152,18 @@ export class ControlServer {
       if (!route) throw new ControlError('not-found');
       const params = (route.path.exec(path) ?? []).slice(1).map(decode);
       const user = String(req.headers['x-icegate-user'] ?? 'unknown');
-      const target = params[0] ?? '';
+      let target = params[0] ?? '';
       const action = route.action === 'component' ? (params[1] ?? 'component') : (route.action ?? path);
       try {
         const body = await readBody(req, this.#o.maxBodyBytes);
+        // A refused POST names its mount in the audit log too (never another field: a password is one).
+        if (target === '' && typeof body.mount === 'string') target = body.mount;
         if (this.#backend.readOnly()) throw new ControlError('read-only');
         const reply = await route.handler({ req, params, query: url.searchParams, body });
         const message = typeof reply === 'string' ? reply : reply.message;
         const named = typeof reply === 'string' ? target : reply.target;
         this.#backend.audit({ user, action, target: named || (typeof body.ip === 'string' ? body.ip : ''), ok: true, message });
-        sendJson(res, 200, typeof reply === 'string' ? ({ ok: true, message, snapshot: this.#backend.snapshot() } satisfies ActionResult) : reply.body);
+        sendJson(res, typeof reply === 'string' ? 200 : (reply.status ?? 200), typeof reply === 'string' ? ({ ok: true, message, snapshot: this.#backend.snapshot() } satisfies ActionResult) : reply.body);
       } catch (error) {
         const e = asControlError(error);
         this.#backend.audit({ user, action, target, ok: false, message: e.message });
@@ -161,6 +180,7 @@ export class ControlServer {
     if (path === '/v1/state') return sendJson(res, 200, this.#backend.snapshot());
     if (path === '/v1/events') return this.#subscribe(req, res);
     if (path === '/v1/links') return sendJson(res, 200, { links: await this.#links().list() } satisfies LinksPage);
+    if (path === '/v1/listener-users') return sendJson(res, 200, { files: await this.#users().list() } satisfies ListenerUsersPage);
     let m = re`/v1/mounts/${SEGMENT}/listeners`.exec(path);
     if (m) return sendJson(res, 200, await this.#backend.listeners(decode(m[1]!)));
     m = re`/v1/components/${SEGMENT}/logs`.exec(path);
@@ -245,6 +265,11 @@ class EventClient {
 function linkReply(verb: string, link: LinkView): Reply {
   const limit = link.maxListeners === null ? '' : `, ${link.maxListeners} player(s) at once`;
   return { message: `link ${link.id} ${JSON.stringify(link.label)} for ${link.mount} ${verb}, expires ${link.expiresAt}${limit}`, target: link.id, body: { ok: true, link } satisfies LinkResult };
+}
+
+/** A listener user's reply (contracts/listener-users.ts): 201 when added; the audit line names the mount and the user, never the password. */
+function userReply(result: ListenerUserResult): Reply {
+  return { message: result.message, target: result.mount, body: result, status: result.change === 'added' ? 201 : 200 };
 }
 
 function re(strings: TemplateStringsArray, ...parts: string[]): RegExp {

@@ -3,7 +3,7 @@
 // reload on SIGHUP; stop in reverse order on SIGINT/SIGTERM or POST /v1/stop. This file only
 // puts the parts together: the component set, the reloader, the control backend, the poller.
 import { rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Config, ResolvedSecrets } from '../config/schema.ts';
 import type { StateSnapshot } from '../contracts/control-api.ts';
 import { systemClock, type Clock } from '../stream/clock.ts';
@@ -24,6 +24,7 @@ import { DEFAULT_RESTART_POLICY } from './restart-policy.ts';
 import { handleSignals } from './signals.ts';
 import { Snapshots } from './snapshot.ts';
 import { LinkService } from './links/service.ts';
+import { ListenerUserService } from './listener-users/service.ts';
 import { tokenKeyring } from '../config/secrets.ts';
 import { ComponentSpecs } from './specs.ts';
 
@@ -196,6 +197,8 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
       stop: () => void stop(),
       audit: record,
       links,
+      // Relative htpasswd paths are next to the configuration file, as the gateway reads them.
+      listenerUsers: new ListenerUserService({ config: () => config, baseDir: configPath === null ? process.cwd() : dirname(configPath), liveMounts: () => snapshots.snapshot().mounts.map((m) => m.mount) }),
     }),
   );
   await control.listen(sock);

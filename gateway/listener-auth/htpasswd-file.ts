@@ -1,64 +1,14 @@
-// The htpasswd file on disk: atomic rewrites for `icegate passwd`, and a live table for the
-// gateway that follows edits. A rewrite goes to a 0600 temp file in the same directory and is
-// renamed over the old one, so a reader sees the old file or the new one, never half of either.
-// A file that fails to parse (or disappears) leaves the last good table in force: a bad edit must
+// The htpasswd file as the gateway holds it: a live table that follows edits (`icegate passwd`,
+// the control API's listener users; contracts/htpasswd-file.ts rewrites the file atomically). A
+// file that fails to parse (or disappears) leaves the last good table in force: a bad edit must
 // not lock every listener out, nor let anyone in: bad input changes nothing.
-import { writePrivateFile } from '../../config/private-file.ts';
 import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  DEFAULT_COST,
-  EMPTY_HTPASSWD,
-  HtpasswdError,
-  hashPassword,
-  parseHtpasswd,
-  serializeHtpasswd,
-  verifyUser,
-  withUser,
-  withoutUser,
-  type Htpasswd,
-} from './htpasswd.ts';
+import { readHtpasswdFile } from '../../contracts/htpasswd-file.ts';
+import { verifyUser, type Htpasswd } from './htpasswd.ts';
 
-/** Reads and parses; HtpasswdError messages are prefixed with the file name. */
-export async function readHtpasswdFile(file: string): Promise<Htpasswd> {
-  const text = await readFile(file, 'utf8');
-  try {
-    return parseHtpasswd(text);
-  } catch (err) {
-    if (err instanceof HtpasswdError) throw new HtpasswdError(`${file}: ${err.message}`, err.line);
-    throw err;
-  }
-}
-
-export async function writeHtpasswdFile(file: string, content: Htpasswd): Promise<void> {
-  await writePrivateFile(file, serializeHtpasswd(content));
-}
-
-async function update(file: string, change: (content: Htpasswd) => Htpasswd): Promise<void> {
-  const current = await readHtpasswdFile(file).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return EMPTY_HTPASSWD;
-    throw err;
-  });
-  await writeHtpasswdFile(file, change(current));
-}
-
-/** Adds the user or changes its password; creates the file when missing. */
-export async function setPassword(file: string, user: string, password: string, cost = DEFAULT_COST): Promise<void> {
-  const hash = await hashPassword(password, cost);
-  await update(file, (content) => withUser(content, user, hash));
-}
-
-/** False when the user did not exist (the file is left untouched then). */
-export async function deleteUser(file: string, user: string): Promise<boolean> {
-  let existed = false;
-  await update(file, (content) => {
-    existed = content.users.has(user);
-    return existed ? withoutUser(content, user) : content;
-  });
-  return existed;
-}
+export { deleteUser, readHtpasswdFile, setPassword, writeHtpasswdFile } from '../../contracts/htpasswd-file.ts';
 
 export interface HtpasswdStoreEvents {
   /** A changed file was read and is now in force. */
