@@ -6,6 +6,7 @@ import type { Tone } from './format.ts';
 import type { Action } from './keymap.ts';
 import type { PaneId } from './layout.ts';
 import { sanitise } from './sanitise.ts';
+import { userTarget } from './users-table.ts';
 import type { Backend, ConfirmMode, DashboardView, InputMode } from './state.ts';
 
 export type Step = { kind: 'mode'; mode: InputMode | ConfirmMode } | { kind: 'say'; text: string; tone: Tone } | { kind: 'none' };
@@ -78,6 +79,14 @@ export function actionStep(d: DashboardView, backend: Backend, action: Action): 
       if (link.revoked) return say(`the link ${label} is already revoked`, 'warn');
       const players = link.listeners === 0 ? 'nobody listens with it now' : link.listeners === 1 ? 'its 1 player is cut off' : `its ${link.listeners} players are cut off`;
       return confirm(`Revoke the link ${label} to ${sanitise(link.mount)} (${players})?`, `revoke ${label}`, () => backend.revokeLink(link.id, link.label));
+    }
+    case 'delete-user': {
+      const user = d.focus === 'users' ? userTarget(d.usersPage, d.selected('users')?.key) : null;
+      if (user === null || user.name === null) return needs('delete user', 'users');
+      const name = user.name;
+      const file = d.usersPage?.files.find((f) => f.file === user.file);
+      const mounts = (file?.mounts ?? [user.mount]).map((m) => sanitise(m, 60)).join(', ');
+      return confirm(`Delete listener "${sanitise(name, 40)}" from ${mounts} (players connected now keep playing)?`, `delete "${sanitise(name, 40)}"`, () => backend.deleteListenerUser(user.mount, name));
     }
     default:
       return NONE;

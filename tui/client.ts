@@ -9,7 +9,8 @@ import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../con
 import type { LinkCreateRequest, LinkResult, LinksPage } from '../contracts/links.ts';
 import { nextBackoff, type BackoffPolicy } from '../stream/pull/backoff.ts';
 import { SseParser } from '../stream/sse.ts';
-import type { LinkOutcome } from './state.ts';
+import type { ListenerUserRequest, ListenerUserResult, ListenerUsersPage } from '../contracts/listener-users.ts';
+import type { LinkOutcome, UserOutcome } from './state.ts';
 import type { Connection } from './view-model.ts';
 
 /** Largest response body read (a full snapshot is tens of KB; listeners pages up to 500 rows). */
@@ -125,6 +126,21 @@ export class ControlClient {
   async revokeLink(id: string, label: string): Promise<ActionResult> {
     const answer = (await this.#action('DELETE', `/v1/links/${encodeURIComponent(id)}`)) as ActionResult | LinkResult;
     return answer.ok ? { ok: true, message: `revoked "${label}"` } : answer;
+  }
+
+  listenerUsers(): Promise<ListenerUsersPage> {
+    return this.#json<ListenerUsersPage>('GET', '/v1/listener-users');
+  }
+
+  /** POST /v1/listener-users answers a ListenerUserResult (contracts/listener-users.ts) or a refusal. */
+  async setListenerUser(request: ListenerUserRequest): Promise<UserOutcome> {
+    const answer = (await this.#action('POST', '/v1/listener-users', request)) as ActionResult | ListenerUserResult;
+    if (answer.ok && !('change' in answer)) return { ok: false, error: { code: 'bad-answer', message: 'the supervisor answered without the user' } };
+    return answer as UserOutcome;
+  }
+
+  deleteListenerUser(mount: string, name: string): Promise<ActionResult> {
+    return this.#action('DELETE', `/v1/listener-users/${encodeURIComponent(mount)}/${encodeURIComponent(name)}`);
   }
 
   /**

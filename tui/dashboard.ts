@@ -5,14 +5,19 @@
 // while their pane is on screen.
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
 import type { LinksPage } from '../contracts/links.ts';
+import type { ListenerUsersPage } from '../contracts/listener-users.ts';
 import { actionStep, submitStep, type Step } from './actions.ts';
 import type { Tone } from './format.ts';
 import { bindingFor, hintLine, type Action } from './keymap.ts';
 import { layout, PANES, type PaneId } from './layout.ts';
 import { formAnswer, formKey, newLinkForm, type LinkForm } from './links-form.ts';
+import { fetchPanes, type FetchedPages } from './pane-fetch.ts';
 import { paneTable } from './panes.ts';
 import { sanitise } from './sanitise.ts';
 import type { Backend, DashboardView, InputMode, Message, Mode, Selection, Slot } from './state.ts';
+import { newUserForm, userFormAnswer, userFormKey, type UserForm } from './users-form.ts';
+import { userFormMount } from './users-table.ts';
+import { promptKey } from './prompt-input.ts';
 import type { Connection, Row } from './view-model.ts';
 
 export class Dashboard implements DashboardView {
@@ -21,6 +26,7 @@ export class Dashboard implements DashboardView {
   listenersPage: ListenersPage | null = null;
   logPage: LogPage | null = null;
   linksPage: LinksPage | null = null;
+  usersPage: ListenerUsersPage | null = null;
   focus: PaneId = 'mounts';
   slot: Slot = 'listeners';
   mode: Mode = { kind: 'normal' };
@@ -32,9 +38,10 @@ export class Dashboard implements DashboardView {
     security: { key: null, index: 0 },
     log: { key: null, index: Number.MAX_SAFE_INTEGER },
     links: { key: null, index: 0 },
+    users: { key: null, index: 0 },
   };
-  readonly scroll: Record<PaneId, number> = { mounts: 0, health: 0, listeners: 0, security: 0, log: 0, links: 0 };
-  readonly filters: Record<PaneId, string> = { mounts: '', health: '', listeners: '', security: '', log: '', links: '' };
+  readonly scroll: Record<PaneId, number> = { mounts: 0, health: 0, listeners: 0, security: 0, log: 0, links: 0, users: 0 };
+  readonly filters: Record<PaneId, string> = { mounts: '', health: '', listeners: '', security: '', log: '', links: '', users: '' };
   width = 80;
   height = 24;
   #timer: NodeJS.Timeout | null = null;
@@ -129,32 +136,11 @@ export class Dashboard implements DashboardView {
     if (this.#polling || this.connection.state !== 'connected') return;
     this.#polling = true;
     try {
-      const visible = this.visible();
-      const mount = this.selectedMount();
-      if (visible.includes('listeners') && mount !== null) {
-        // The snapshot counts every mount's listeners: with none there is nothing to ask for.
-        const view = this.snapshot?.mounts.find((m) => m.mount === mount);
-        const idle = view === undefined || view.listeners === 0;
-        const page = idle ? { mount, total: 0, listeners: [] } : await this.backend.listeners(mount).catch(() => null);
-        if (page !== null && JSON.stringify(page) !== JSON.stringify(this.listenersPage)) {
-          this.listenersPage = page;
-          this.options.onChange();
-        }
-      }
-      const component = this.selectedComponent();
-      if (visible.includes('log') && component !== null) {
-        const page = await this.backend.logs(component, 200).catch(() => null);
-        if (page !== null && JSON.stringify(page) !== JSON.stringify(this.logPage)) {
-          this.logPage = page;
-          this.options.onChange();
-        }
-      }
-      if (visible.includes('links')) {
-        const page = await this.backend.links().catch(() => null);
-        if (page !== null && JSON.stringify(page) !== JSON.stringify(this.linksPage)) {
-          this.linksPage = page;
-          this.options.onChange();
-        }
+      const got = await fetchPanes({ visible: this.visible(), snapshot: this.snapshot, mount: this.selectedMount(), component: this.selectedComponent() }, this.backend);
+      for (const key of Object.keys(got) as (keyof FetchedPages)[]) {
+        if (JSON.stringify(got[key]) === JSON.stringify(this[key])) continue;
+        (this as Record<keyof FetchedPages, unknown>)[key] = got[key];
+        this.options.onChange();
       }
     } finally {
       const again = this.#again;
@@ -188,8 +174,9 @@ export class Dashboard implements DashboardView {
       this.options.onChange();
       return undefined;
     }
-    if (mode.kind === 'link-form') {
-      this.#linkForm(mode.form, name, ch);
+    if (mode.kind === 'link-form' || mode.kind === 'user-form') {
+      if (mode.kind === 'link-form') this.#linkForm(mode.form, name, ch);
+      else this.#userForm(mode.form, name, ch);
       this.options.onChange();
       return undefined;
     }
@@ -246,6 +233,13 @@ export class Dashboard implements DashboardView {
       case 'new-link':
         this.mode = { kind: 'link-form', form: newLinkForm(this.selectedMount()) };
         break;
+      case 'users':
+        this.focusPane('users');
+        break;
+      case 'add-user':
+        this.mode = { kind: 'user-form', form: newUserForm(userFormMount(this.usersPage, this.focus === 'users' ? (this.selected('users')?.key ?? null) : null, this.selectedMount())) };
+        this.focusPane('users');
+        break;
       case 'filter':
         this.mode = { kind: 'input', purpose: 'filter', prompt: 'filter: ', value: this.filters[this.focus], pane: this.focus, target: '' };
         break;
@@ -300,29 +294,29 @@ export class Dashboard implements DashboardView {
     });
   }
 
-  #input(mode: InputMode, name: string, ch: string | undefined): void {
-    if (name === 'escape') {
-      if (mode.purpose === 'filter') this.filters[mode.pane] = '';
-      this.mode = { kind: 'normal' };
-      return;
-    }
-    if (name === 'enter') {
-      this.mode = { kind: 'normal' };
-      this.#submit(mode);
-      return;
-    }
-    let value = mode.value;
-    if (name === 'backspace') value = value.slice(0, -1);
-    else if (name === 'C-u') value = '';
-    else if (ch !== undefined && ch.length === 1 && ch >= ' ' && ch !== '\x7f') value = (value + ch).slice(0, 200);
-    else return;
-    this.mode = { ...mode, value };
-    if (mode.purpose === 'filter') this.filters[mode.pane] = value;
+  /** The listener-user form: keys edit it; once sent, the answer closes it or shows the refusal. */
+  #userForm(form: UserForm, name: string, ch: string | undefined): void {
+    const step = userFormKey(form, name, ch);
+    this.mode = step.kind === 'cancel' ? { kind: 'normal' } : { kind: 'user-form', form: step.form };
+    if (step.kind !== 'submit') return;
+    void this.backend.setListenerUser(step.request).then((outcome) => {
+      const answer = userFormAnswer(step.form, outcome);
+      if (answer.kind === 'done') {
+        if (this.mode.kind === 'user-form') this.mode = { kind: 'normal' };
+        this.#say(sanitise(answer.message, 200), 'good');
+      } else if (this.mode.kind === 'user-form') this.mode = answer;
+      this.options.onChange();
+      void this.poll();
+    });
   }
 
-  #submit(mode: InputMode): void {
-    if (mode.purpose === 'filter') this.filters[mode.pane] = mode.value;
-    else this.#apply(submitStep(mode, this.backend));
+  /** The footer's prompt: a filter applies as it is typed, a title or a ban once submitted. */
+  #input(mode: InputMode, name: string, ch: string | undefined): void {
+    const step = promptKey(mode.value, name, ch);
+    if (step.kind === 'none') return;
+    this.mode = step.kind === 'edit' ? { ...mode, value: step.value } : { kind: 'normal' };
+    if (mode.purpose === 'filter') this.filters[mode.pane] = step.kind === 'cancel' ? '' : step.kind === 'edit' ? step.value : mode.value;
+    else if (step.kind === 'submit') this.#apply(submitStep(mode, this.backend));
   }
 
   #apply(step: Step): void {

@@ -7,6 +7,7 @@ import type { Tone } from './format.ts';
 import { helpLines, KEYMAP } from './keymap.ts';
 import { layout, PANES, type PaneId, type Rect } from './layout.ts';
 import { formOverlay, linkOverlay } from './links-overlay.ts';
+import { userFormOverlay } from './users-overlay.ts';
 import { fit, sanitise, truncate } from './sanitise.ts';
 import { paneTable } from './panes.ts';
 import type { DashboardView } from './state.ts';
@@ -36,6 +37,7 @@ const EMPTY: Record<PaneId, string> = {
   security: 'nothing to report',
   log: 'no log lines',
   links: 'no links yet: n makes one',
+  users: 'no mount has auth: htpasswd (gateway.mounts in gateway.yaml)',
 };
 
 function title(d: DashboardView, pane: PaneId): string {
@@ -57,6 +59,10 @@ function title(d: DashboardView, pane: PaneId): string {
       return d.logPage === null ? 'Log' : `Log of ${sanitise(d.logPage.component, 40)}`;
     case 'links':
       return d.linksPage === null ? 'Links' : `Links (${d.linksPage.links.length})`;
+    case 'users': {
+      const files = d.usersPage?.files;
+      return files === undefined ? "Users (listeners' passwords)" : `Users (${files.reduce((n, f) => n + f.users.length, 0)} in ${files.length} file${files.length === 1 ? '' : 's'})`;
+    }
   }
 }
 
@@ -115,6 +121,7 @@ export function buildFrame(d: DashboardView): Frame {
   blocks.push({ id: 'footer', rect: l.footer, lines: [{ text: fit(footer.text, d.width), tone: footer.tone, emphasis: 'none' }] });
   if (d.mode.kind === 'help') blocks.push(helpBlock(d));
   if (d.mode.kind === 'link-form') blocks.push(formOverlay(d.mode.form, d.width, d.height));
+  if (d.mode.kind === 'user-form') blocks.push(userFormOverlay(d.mode.form, d.width, d.height));
   if (d.mode.kind === 'link-shown') blocks.push(linkOverlay(d.mode.link, d.snapshot?.now ?? new Date().toISOString(), d.width, d.height));
   return { kind: 'panes', blocks };
 }

@@ -25,7 +25,10 @@ export type Action =
   | 'reload'
   | 'links'
   | 'new-link'
-  | 'revoke-link';
+  | 'revoke-link'
+  | 'users'
+  | 'add-user'
+  | 'delete-user';
 
 export interface Binding {
   keys: readonly string[];
@@ -63,6 +66,9 @@ export const KEYMAP: readonly Binding[] = [
   { keys: ['l'], label: 'l', action: 'links', help: 'links: invitations to listen (Enter shows one with its QR code)', pane: null, changes: false },
   { keys: ['n'], label: 'n', action: 'new-link', hint: 'new link', help: 'new link: label, mount, lifetime', pane: 'links', changes: true },
   { keys: ['d'], label: 'd', action: 'revoke-link', hint: 'revoke', help: 'revoke a link (cuts its players)', pane: 'links', changes: true },
+  { keys: ['p'], label: 'p', action: 'users', help: "listeners' passwords: the users of htpasswd mounts", pane: null, changes: false },
+  { keys: ['a'], label: 'a', action: 'add-user', hint: 'add user', help: 'add a listener user, or change a password', pane: 'users', changes: true },
+  { keys: ['S-d'], label: 'D', action: 'delete-user', hint: 'delete user', help: 'delete a listener user', pane: 'users', changes: true },
   { keys: ['?'], label: '?', action: 'help', help: 'this help', pane: null, changes: false },
   { keys: ['q', 'C-c'], label: 'q/C-c', action: 'quit', help: 'quit', pane: null, changes: false },
 ];
@@ -71,7 +77,7 @@ export function bindingFor(key: string): Binding | null {
   return KEYMAP.find((b) => b.keys.includes(key)) ?? null;
 }
 
-const PANE_WORDS: Record<PaneId, string> = { mounts: 'Mounts', health: 'Health', listeners: 'Listeners', security: 'Security', log: 'Log', links: 'Links' };
+const PANE_WORDS: Record<PaneId, string> = { mounts: 'Mounts', health: 'Health', listeners: 'Listeners', security: 'Security', log: 'Log', links: 'Links', users: 'Users' };
 
 /** The `?` screen: one line per binding, then how confirmation and read-only work. */
 export function helpLines(readOnly: boolean): string[] {

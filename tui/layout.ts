@@ -7,10 +7,10 @@
 // Every pane's first row is its title; panes have no borders (line-drawing characters turn into
 // "qqqq" over a misconfigured SSH session: chjj/blessed#41).
 
-export type PaneId = 'mounts' | 'health' | 'listeners' | 'security' | 'log' | 'links';
+export type PaneId = 'mounts' | 'health' | 'listeners' | 'security' | 'log' | 'links' | 'users';
 
 /** Tab order. */
-export const PANES: readonly PaneId[] = ['mounts', 'health', 'listeners', 'security', 'log', 'links'];
+export const PANES: readonly PaneId[] = ['mounts', 'health', 'listeners', 'security', 'log', 'links', 'users'];
 
 export interface Rect {
   top: number;
@@ -57,8 +57,8 @@ export function layout(width: number, height: number, slot: Exclude<PaneId, 'mou
     top += mounts;
     panes.health = row(top, HEALTH_ROWS);
     top += HEALTH_ROWS;
-    // The Links pane (key l) takes the listeners' place while it is the one in the slot.
-    panes[slot === 'links' ? 'links' : 'listeners'] = row(top, listeners);
+    // The Links pane (key l) and the Users pane (key p) take the listeners' place while in the slot.
+    panes[slot === 'links' || slot === 'users' ? slot : 'listeners'] = row(top, listeners);
     top += listeners;
     if (width >= 120) {
       const left = Math.floor(width / 2);

@@ -1,6 +1,7 @@
 // Which table each pane shows, from the dashboard's data.
 import type { PaneId } from './layout.ts';
 import { linksTable } from './links-table.ts';
+import { usersTable } from './users-table.ts';
 import type { PaneData } from './state.ts';
 import { healthTable, listenersTable, logTable, mountsTable, securityTable, type Table } from './view-model.ts';
 
@@ -19,5 +20,7 @@ export function paneTable(d: PaneData, pane: PaneId, width: number): Table {
       return logTable(d.logPage, width);
     case 'links':
       return linksTable(d.linksPage, s?.now ?? new Date(0).toISOString(), width);
+    case 'users':
+      return usersTable(d.usersPage, width);
   }
 }

@@ -4,9 +4,11 @@
 // so the frame and the actions stay functions of a view, not of the class.
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../contracts/control-api.ts';
 import type { LinkCreateRequest, LinkResult, LinksPage, LinkView } from '../contracts/links.ts';
+import type { ListenerUserRequest, ListenerUserResult, ListenerUsersPage } from '../contracts/listener-users.ts';
 import type { Tone } from './format.ts';
 import type { PaneId } from './layout.ts';
 import type { LinkForm } from './links-form.ts';
+import type { UserForm } from './users-form.ts';
 import type { Connection, Row } from './view-model.ts';
 
 /** What the dashboard needs of the control client (an interface, so tests can record calls). */
@@ -24,7 +26,13 @@ export interface Backend {
   createLink(request: LinkCreateRequest): Promise<LinkOutcome>;
   /** A revoked link as an action's result; `label` is for its message. */
   revokeLink(id: string, label: string): Promise<ActionResult>;
+  listenerUsers(): Promise<ListenerUsersPage>;
+  setListenerUser(request: ListenerUserRequest): Promise<UserOutcome>;
+  deleteListenerUser(mount: string, name: string): Promise<ActionResult>;
 }
+
+/** What adding a listener user (or changing its password) comes to: done, or the refusal (or no answer). */
+export type UserOutcome = ListenerUserResult | Extract<ActionResult, { ok: false }>;
 
 /** What creating a link comes to: the link, or the control API's refusal (or no answer). */
 export type LinkOutcome = LinkResult | Extract<ActionResult, { ok: false }>;
@@ -36,8 +44,10 @@ export type ConfirmMode = { kind: 'confirm'; question: string; label: string; ru
 /** The "new link" form (links-form.ts), and a link shown with its QR code (links-overlay.ts). */
 export type LinkFormMode = { kind: 'link-form'; form: LinkForm };
 export type LinkShownMode = { kind: 'link-shown'; link: LinkView };
+/** The listener-user form (users-form.ts). */
+export type UserFormMode = { kind: 'user-form'; form: UserForm };
 
-export type Mode = { kind: 'normal' } | { kind: 'help' } | InputMode | ConfirmMode | LinkFormMode | LinkShownMode;
+export type Mode = { kind: 'normal' } | { kind: 'help' } | InputMode | ConfirmMode | LinkFormMode | LinkShownMode | UserFormMode;
 
 export interface Selection {
   key: string | null;
@@ -58,6 +68,7 @@ export interface PaneData {
   readonly listenersPage: ListenersPage | null;
   readonly logPage: LogPage | null;
   readonly linksPage: LinksPage | null;
+  readonly usersPage: ListenerUsersPage | null;
 }
 
 /** The dashboard as the frame and the actions read it. */

@@ -82,6 +82,9 @@ for (const [width, height] of [[120, 40], [80, 24]] as const) {
         reload: unused,
         createLink: unused,
         revokeLink: unused,
+        listenerUsers: async () => ({ files: [] }),
+        setListenerUser: unused,
+        deleteListenerUser: unused,
       },
       { readOnly: true, onChange: () => {} },
     );

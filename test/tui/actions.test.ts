@@ -28,6 +28,9 @@ function recorder() {
     links: async () => ({ links: [] }),
     createLink: async () => ({ ok: false, error: { code: 'bad-request', message: 'not in this test' } }),
     revokeLink: (id) => ok(`revoke ${id}`),
+    listenerUsers: async () => ({ files: [] }),
+    setListenerUser: async () => ({ ok: false, error: { code: 'bad-request', message: 'not in this test' } }),
+    deleteListenerUser: (m, name) => ok(`delete user ${m} ${name}`),
   };
   return { backend, calls };
 }

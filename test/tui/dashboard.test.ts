@@ -25,6 +25,9 @@ function dashboard(readOnly = false) {
     links: async () => ({ links: [] }),
     createLink: async () => ({ ok: false, error: { code: 'bad-request', message: 'not in this test' } }),
     revokeLink: (id) => ok(`revoke ${id}`),
+    listenerUsers: async () => ({ files: [] }),
+    setListenerUser: async () => ({ ok: false, error: { code: 'bad-request', message: 'not in this test' } }),
+    deleteListenerUser: (m, name) => ok(`delete user ${m} ${name}`),
   };
   const d = new Dashboard(backend, { readOnly, onChange: () => {} });
   d.resize(80, 24);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ActionResult, ListenersPage, LogPage, StateSnapshot } from '../../contracts/control-api.ts';
 import { listenersPage, logPage, snapshot } from './fixtures.ts';
 import { FakeLinks } from './links-fake.ts';
+import { FakeUsers } from './users-fake.ts';
 
 export interface RecordedAction {
   method: string;
@@ -27,6 +28,8 @@ export class FakeControl {
   readonly actions: RecordedAction[] = [];
   /** Links (contracts/links.ts): GET, POST and DELETE under /v1/links answer from here. */
   readonly links = new FakeLinks(() => this.snapshot.mounts.map((m) => m.mount));
+  /** Listener users (contracts/listener-users.ts): GET, POST and DELETE under /v1/listener-users answer from here. */
+  readonly users = new FakeUsers(() => this.snapshot.mounts.map((m) => m.mount));
   /** What an action answers. */
   answer: (action: RecordedAction) => { status: number; result: ActionResult } = (a) => ({ status: 200, result: { ok: true, message: `done: ${a.method} ${a.path}` } });
   readonly #streams = new Set<ServerResponse>();
@@ -97,6 +100,7 @@ export class FakeControl {
     if (req.method === 'GET') {
       if (url.pathname === '/v1/state') return json(200, this.snapshot);
       if (url.pathname === '/v1/links') return json(200, this.links.page());
+      if (url.pathname === '/v1/listener-users') return json(200, this.users.page());
       if (url.pathname === '/v1/events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
         res.write(': hello\n\n');
@@ -124,7 +128,7 @@ export class FakeControl {
       const header = req.headers['x-icegate-user'];
       const action = { method: req.method ?? '', path: url.pathname, body: text === '' ? null : (JSON.parse(text) as unknown), user: Array.isArray(header) ? header[0] : header };
       this.actions.push(action);
-      const { status, result } = this.links.answer(action.method, action.path, action.body) ?? this.answer(action);
+      const { status, result } = this.links.answer(action.method, action.path, action.body) ?? this.users.answer(action.method, action.path, action.body) ?? this.answer(action);
       json(status, result);
     });
   }

@@ -26,7 +26,7 @@ test('in read-only mode the help marks every changing key as off, and only those
 
 test('every action that changes something is a key of its own', (t) => {
   const changing = KEYMAP.filter((b) => b.changes).map((b) => b.action);
-  t.deepEqual(changing.sort(), ['ban', 'kick', 'kill-source', 'metadata', 'new-link', 'reload', 'restart', 'revoke-link', 'unban']);
+  t.deepEqual(changing.sort(), ['add-user', 'ban', 'delete-user', 'kick', 'kill-source', 'metadata', 'new-link', 'reload', 'restart', 'revoke-link', 'unban']);
 });
 
 const keys: readonly (readonly [string, string | null])[] = [

@@ -183,7 +183,7 @@ test('layout: the Links pane takes the slot of the standard and compact arrangem
     t.is(l.panes.listeners, undefined);
     t.true(l.panes.links!.height >= 3);
   }
-  t.is(PANES.at(-1), 'links', 'last in the Tab order');
+  t.deepEqual(PANES.slice(-2), ['links', 'users'], 'last in the Tab order, before the Users pane');
 });
 
 test('the dashboard: l focuses Links and polls them; Enter shows the selected link; any key closes it; n opens the form with the selected mount', async (t) => {
@@ -202,6 +202,9 @@ test('the dashboard: l focuses Links and polls them; Enter shows the selected li
     links: async () => ((polled += 1), page),
     createLink: async () => ({ ok: true, link: link({ id: 'new' }) }),
     revokeLink: async () => ({ ok: true, message: 'revoked' }),
+    listenerUsers: async () => ({ files: [] }),
+    setListenerUser: async () => ({ ok: false, error: { code: 'bad-request', message: 'not in this test' } }),
+    deleteListenerUser: async () => ({ ok: true, message: '' }),
   };
   const d = new Dashboard(backend, { readOnly: false, onChange: () => {} });
   d.resize(100, 40);
