@@ -21,8 +21,11 @@
 //                                                   {component, reason} when a component refused)
 //   POST   /v1/stop                               (what `icegate stop` sends)
 //   POST   /v1/links, GET /v1/links, DELETE /v1/links/{id}   → contracts/links.ts
+//   GET    /v1/listener-users, POST /v1/listener-users,
+//   DELETE /v1/listener-users/{mount}/{name}     → contracts/listener-users.ts
 //
-// Every POST/DELETE answers ActionResult (200 when ok, else 4xx/5xx with ok: false) and is
+// Every POST/DELETE answers ActionResult (200 when ok — links and listener users their own
+// result, a listener user added 201 —, else 4xx/5xx with ok: false) and is
 // audit-logged with the claimed OS user from the `X-Icegate-User` header. In read-only mode
 // every action answers 403 with error.code "read-only".
 
