@@ -17,6 +17,10 @@ const rows: readonly (readonly [width: number, height: number, slot: Slot, arran
   [60, 15, 'health', 'compact', ['mounts', 'health']],
   [79, 30, 'log', 'compact', ['mounts', 'log']],
   [MIN_WIDTH, MIN_HEIGHT, 'security', 'compact', ['mounts', 'security']],
+  // The Users pane (key p) takes the slot, and the listeners' place in the large arrangement.
+  [80, 24, 'users', 'standard', ['mounts', 'health', 'users']],
+  [120, 40, 'users', 'large', ['mounts', 'health', 'security', 'log', 'users']],
+  [60, 15, 'users', 'compact', ['mounts', 'users']],
 ];
 
 const inside = (r: Rect, width: number, height: number) => r.left >= 0 && r.top >= 0 && r.width > 0 && r.height > 0 && r.left + r.width <= width && r.top + r.height <= height;

@@ -131,6 +131,23 @@ serial('a file that cannot be read, and no htpasswd mount at all, say so', async
   t.pass();
 });
 
+serial('? lists p, a and D among every key, at 80x24 too', async (t) => {
+  const { tmux } = await setUp(t);
+  await tmux.waitFor('Listeners of /live.mp3 (3)');
+  tmux.keys('?');
+  let screen = await tmux.waitFor('Keys (any key closes)');
+  t.regex(screen, /p +listeners' passwords: the users of htpasswd mounts/);
+  t.regex(screen, /a +add a listener user, or change a password \(Users\)/);
+  t.regex(screen, /D +delete a listener user \(Users\)/);
+  tmux.keys('Escape');
+  tmux.resize(80, 24);
+  await tmux.waitFor((s) => !s.includes('Keys (any key closes)'));
+  tmux.keys('?');
+  screen = await tmux.waitFor('Keys (any key closes)');
+  t.regex(screen, /D +delete a listener user/);
+  t.regex(screen, /q\/C-c +quit/, 'the last key still fits');
+});
+
 serial('read-only: a and D only say so', async (t) => {
   const { fake, tmux } = await setUp(t, ['--read-only']);
   await tmux.waitFor('READ-ONLY');
