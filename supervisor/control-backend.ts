@@ -9,7 +9,6 @@ import type { ComponentSet } from './component-set.ts';
 import type { ControlBackend, LinksBackend, ListenerUsersBackend } from './control-server.ts';
 import type { LinkService } from './links/service.ts';
 import { parseLinkRequest } from './links/request.ts';
-import { parseListenerUserRequest } from './listener-users/request.ts';
 import type { ListenerUserService } from './listener-users/service.ts';
 import { ControlError } from './errors.ts';
 import type { LogRing } from './log-ring.ts';
@@ -31,8 +30,11 @@ export interface BackendDeps {
   audit(entry: { user: string; action: string; target: string; ok: boolean; message: string }): void;
   /** The operator's links (links/service.ts); without them the link routes are 404. */
   links?: LinkService;
-  /** The htpasswd mounts' listener users (listener-users/service.ts); without them their routes are 404. */
-  listenerUsers?: ListenerUserService;
+  /**
+   * The htpasswd mounts' listener users (listener-users/service.ts), made on first use: bcrypt
+   * is loaded only when an operator manages users, not at every start. Without it their routes are 404.
+   */
+  listenerUsers?: () => Promise<ListenerUserService>;
 }
 
 export function controlBackend(d: BackendDeps): ControlBackend {
@@ -96,11 +98,14 @@ function linksBackend(service: LinkService): LinksBackend {
   };
 }
 
-function listenerUsersBackend(service: ListenerUserService): ListenerUsersBackend {
+function listenerUsersBackend(service: () => Promise<ListenerUserService>): ListenerUsersBackend {
   return {
-    list: () => service.list(),
-    set: (body) => service.set(parseListenerUserRequest(body)),
-    remove: (mount, name) => service.remove(mount, name),
+    list: async () => (await service()).list(),
+    set: async (body) => {
+      const { parseListenerUserRequest } = await import('./listener-users/request.ts');
+      return (await service()).set(parseListenerUserRequest(body));
+    },
+    remove: async (mount, name) => (await service()).remove(mount, name),
   };
 }
 

@@ -24,7 +24,7 @@ import { DEFAULT_RESTART_POLICY } from './restart-policy.ts';
 import { handleSignals } from './signals.ts';
 import { Snapshots } from './snapshot.ts';
 import { LinkService } from './links/service.ts';
-import { ListenerUserService } from './listener-users/service.ts';
+import type { ListenerUserService } from './listener-users/service.ts';
 import { tokenKeyring } from '../config/secrets.ts';
 import { ComponentSpecs } from './specs.ts';
 
@@ -152,6 +152,7 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
     log: progress,
   });
 
+  let listenerUsers: Promise<ListenerUserService> | null = null;
   let stopping: Promise<void> | null = null;
   let markStopped: () => void = () => {};
   const stopped = new Promise<void>((r) => (markStopped = r));
@@ -198,7 +199,10 @@ export async function runSupervisor(o: SupervisorOptions): Promise<RunningSuperv
       audit: record,
       links,
       // Relative htpasswd paths are next to the configuration file, as the gateway reads them.
-      listenerUsers: new ListenerUserService({ config: () => config, baseDir: configPath === null ? process.cwd() : dirname(configPath), liveMounts: () => snapshots.snapshot().mounts.map((m) => m.mount) }),
+      listenerUsers: () =>
+        (listenerUsers ??= import('./listener-users/service.ts').then(
+          (mod) => new mod.ListenerUserService({ config: () => config, baseDir: configPath === null ? process.cwd() : dirname(configPath), liveMounts: () => snapshots.snapshot().mounts.map((m) => m.mount) }),
+        )),
     }),
   );
   await control.listen(sock);
