@@ -33,7 +33,6 @@ import { createPlainSourceServer, createSourceServer } from './ports/source-port
 import { TlsContext } from './tls/context.ts';
 import type { AcmeManager } from './acme/manager.ts';
 import type { Clock } from '../stream/clock.ts';
-import { setUpAcme } from './acme/setup.ts';
 import { ensureAdminCa, ensureServerCertificate } from './tls/files.ts';
 import { withTokenKeyring } from '../config/secrets.ts';
 import { LinkTable } from './listener-auth/links.ts';
@@ -241,7 +240,11 @@ export async function startGateway(o: StartGatewayOptions): Promise<RunningGatew
   try {
     // gateway.tls.acme: the validator's doors go in after every other connection hook (gateway/acme/).
     const say = (level: 'info' | 'error') => (message: string) => void events.emit('acme', { level, message });
-    acme = await setUpAcme({ acme: g.tls.acme, stateDir, tls, listenerPlain, listenerTls, log: { info: say('info'), error: say('error') }, ...(o.acmeClock ? { clock: o.acmeClock } : {}) });
+    // Loaded only when configured: most gateways serve a certificate of their own and never need the ACME modules.
+    if (g.tls.acme.domains.length > 0) {
+      const { setUpAcme } = await import('./acme/setup.ts');
+      acme = await setUpAcme({ acme: g.tls.acme, stateDir, tls, listenerPlain, listenerTls, log: { info: say('info'), error: say('error') }, ...(o.acmeClock ? { clock: o.acmeClock } : {}) });
+    }
     for (const [name, server, port, host] of plan) {
       if (port === null) continue;
       bound.set(name, await bind(server, port, host, (err) => events.emit('server-error', { server: name, message: err.message })));
