@@ -8,7 +8,7 @@
 // source (an endless PUT without Content-Length, docs/gateway-security.md#un-framed-source-bodies) and operators without
 // a TCP proxy give Icecast its own TLS port for that.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
@@ -65,6 +65,7 @@ export function writeCertificate(): Certificate {
  * --trace-gc).
  */
 export async function startIcegateStack(o: { clients: number; cert: Certificate; nodeArgs?: string[] }): Promise<TlsStack> {
+  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('no dist/: run npm run build first');
   const [relayPort, listener, listenerTls, source, admin] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const relay = spawnIcegate('relay', relayConfig({ port: relayPort, clients: o.clients }));
   let gateway: Spawned | null = null;

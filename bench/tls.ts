@@ -7,6 +7,7 @@
 //   npm run bench:tls -- --listeners 50,200,1000,2000 [--repeats 3,3,1,1] [--seconds 20] [--connect-ms 3000]
 //                        [--hammer-seconds 10] [--hammer-concurrency 8] [--stacks icegate,nginx+icecast]
 //
+// The icegate stack runs from the built dist/ (npm run build first), as production runs it.
 // Progress goes to stderr, the markdown tables to stdout.
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
