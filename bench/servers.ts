@@ -1,7 +1,8 @@
 // The two servers under test, each in its own process on 127.0.0.1: the icegate relay core
 // (bench/relay-child.ts) and, when installed, a real Icecast 2.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, chmodSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, chmodSync, writeFileSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { RELAY_CHILD_SCRIPT } from './relay-child.ts';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { tmpdir, userInfo } from 'node:os';
@@ -79,12 +80,47 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 
 export async function startIcegate(o: { clients: number; cpuProfDir?: string }): Promise<BenchServer> {
   const nodeArgs = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
-  const [cmd, args] = nodeScript('relay-child.ts', ['--clients', String(o.clients)], nodeArgs);
+  const [cmd, args] = relayChild(['--clients', String(o.clients), '--secrets', JSON.stringify(BENCH_SECRETS)], nodeArgs);
   const child = spawnWithFdLimit(cmd, args, ['ignore', 'pipe', 'inherit']);
   const lines = createInterface({ input: child.stdout! });
   const first = once(lines, 'line').then(([line]) => JSON.parse(line as string) as { port: number });
   const { port } = await withTimeout(first, 'icegate relay child');
   return { kind: 'icegate', pid: child.pid!, port, stop: () => stopChild(child) };
+}
+
+/** The sources the relay child runs from dist/: a build older than any of them is refused. */
+const RELAY_TREES = ['relay', 'stream', 'config', 'contracts'];
+
+function newestMtime(dir: string, ext: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p, ext));
+    else if (e.name.endsWith(ext)) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The relay child as production runs the relay: plain node on the compiled dist/ tree (what
+ * bin/icegate.js loads without ICEGATE_SOURCES), no tsx loader. Throws when dist/ is missing or
+ * older than the relay's sources, so a benchmark never measures stale code.
+ */
+export function relayChild(args: string[], nodeArgs: string[] = []): [string, string[]] {
+  distChecked ||= checkDist();
+  return [process.execPath, [...nodeArgs, '--input-type=module', '--eval', RELAY_CHILD_SCRIPT, '--', ...args]];
+}
+
+/** Checked once per benchmark: a source edited during a run does not stop it halfway. */
+let distChecked = false;
+
+function checkDist(): true {
+  const dist = path.join(ROOT, 'dist');
+  if (!existsSync(path.join(dist, 'relay', 'start.js'))) throw new Error('dist/ is not built: run "npm run build" first');
+  const built = Math.min(...RELAY_TREES.map((d) => newestMtime(path.join(dist, d), '.js')).filter((t) => t > 0));
+  const stale = RELAY_TREES.filter((d) => newestMtime(path.join(ROOT, d), '.ts') > built);
+  if (stale.length > 0) throw new Error(`dist/ is older than ${stale.join(', ')}/: run "npm run build" first`);
+  return true;
 }
 
 /** A free loopback port (Icecast takes its port from the config file, not from the OS). */

@@ -15,6 +15,8 @@ import { credentialKey } from '../stream/takeover.ts';
 import { DELIBERATE_ENDS, sourceEndNotice } from '../contracts/source-end.ts';
 import type { SourceAdmission } from '../stream/mount-registry.ts';
 import type { SourceInfo } from '../stream/types.ts';
+import type { Clock } from '../stream/clock.ts';
+import { readInBatches } from './read-batch.ts';
 
 /** SOURCE without a Content-Type is an Icecast 1.x-style MP3 source (docs/icecast-compatibility.md#content-types). */
 export const LEGACY_CONTENT_TYPE = 'audio/mpeg';
@@ -106,10 +108,10 @@ export function streamSource(
   const handle = admission.mount.attachSource(info, end, admission.credentials);
   const takeover = admission.takeover;
   ctx.events.emit('source-connect', { mount: admission.mount.name, ip: info.ip, takeover: takeover !== null, ...(takeover ? { previousIp: takeover.previousIp } : {}) });
-  pipeBody(socket, handle, framing, rest);
+  pipeBody(socket, handle, framing, rest, ctx.clock);
 }
 
-function pipeBody(socket: Socket, handle: SourceHandle, framing: SourceFraming, rest: Buffer): void {
+function pipeBody(socket: Socket, handle: SourceHandle, framing: SourceFraming, rest: Buffer, clock: Clock): void {
   let remaining = framing.kind === 'length' ? framing.length : Infinity;
   const feed = (data: Buffer): void => {
     if (remaining !== Infinity) {
@@ -133,7 +135,8 @@ function pipeBody(socket: Socket, handle: SourceHandle, framing: SourceFraming, 
       if (r.kind === 'end') handle.end('eof');
     };
   }
-  socket.on('data', input);
+  // Read when the audio is due (relay/read-batch.ts), not as every write of the encoder arrives.
+  readInBatches(socket, handle, clock, input);
   socket.on('error', () => handle.end('error'));
   socket.on('close', () => handle.end('eof'));
   socket.setTimeout(0);

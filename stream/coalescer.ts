@@ -29,6 +29,11 @@ export class Coalescer {
     this.#maxDelayMs = maxDelayMs;
   }
 
+  /** How long staged audio may wait, ms (0: not at all). */
+  get maxDelayMs(): number {
+    return this.#maxDelayMs;
+  }
+
   stage(chunk: Chunk): void {
     if (chunk.sync && this.#bytes >= CHUNK_TARGET) this.flush();
     if (this.#pending.length === 0) this.#sync = chunk.sync;

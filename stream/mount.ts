@@ -99,6 +99,10 @@ export class Mount {
     const declared = this.settings.overrides.bitrate ?? s?.info.description.bitrate ?? this.#audioInfo.bitrate;
     return planBurst(this.settings, { measured: s?.framer.measuredKbps?.() ?? this.#lastKbps, declared });
   }
+  /** How long audio may be staged before listeners get it, ms (stream/coalescer.ts; 0: not at all). */
+  get coalesceMs(): number {
+    return this.#coalescer.maxDelayMs;
+  }
   get sourceIdleMs(): number {
     return this.#source ? this.#clock.now() - this.#source.lastDataAt : Infinity;
   }

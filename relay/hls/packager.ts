@@ -9,12 +9,16 @@ import { segmentName } from '../../stream/paths/hls.ts';
 import { Segmenter, type Segment } from './segmenter.ts';
 import { addTicks, samplesToTicks } from './pts.ts';
 import { SegmentWindow, type StoredSegment, type WindowState } from './segment-window.ts';
+import { addReadDeadline } from '../read-batch.ts';
 
 export interface HlsSettings {
   /** Seconds, a whole number ≥ 1. */
   targetDuration: number;
   windowSegments: number;
 }
+
+/** How long before a segment's closing frame is due its source is read continuously again. */
+const CUT_MARGIN_MS = 100;
 
 export class MountPackager extends EventEmitter<{ segment: [segment: StoredSegment] }> {
   readonly mount: Mount;
@@ -57,7 +61,11 @@ export class MountPackager extends EventEmitter<{ segment: [segment: StoredSegme
     mount.events.on('audio', onAudio);
     mount.events.on('source-end', onEnd);
     mount.events.on('source-start', onStart);
+    // A source read in batches (relay/read-batch.ts) is read as data comes from shortly before the
+    // frame that closes the segment is due, so the segment is listed as soon as before.
+    const noDeadline = addReadDeadline(mount, () => this.#segmenter.msToCut() - CUT_MARGIN_MS);
     this.#detach = () => {
+      noDeadline();
       mount.events.off('audio', onAudio);
       mount.events.off('source-end', onEnd);
       mount.events.off('source-start', onStart);

@@ -80,6 +80,15 @@ export class Segmenter {
     return out;
   }
 
+  /**
+   * ms of audio until the open segment reaches the target duration, when the frame that closes
+   * it is due (audio arrives in real time); Infinity before the first frame.
+   */
+  msToCut(): number {
+    if (this.#samplerate <= 0) return Infinity;
+    return Math.max(0, ((this.#target * this.#samplerate - this.#samples) * 1000) / this.#samplerate);
+  }
+
   /** The source ended: what was cut so far is a (short) segment of its own. */
   flush(): Segment[] {
     const out: Segment[] = [];
