@@ -119,3 +119,14 @@ test('mislabelled ADTS is cut as AAC; other codecs and stray bytes never enter a
   t.is(framesOf(s!), 12, 'the walk stops at the stray bytes');
   t.deepEqual(seg.flush(), [], 'nothing left, nothing invented');
 });
+
+test('msToCut: the audio left until the open segment reaches the target duration', (t) => {
+  const s = new Segmenter({ targetDuration: 2 });
+  t.is(s.msToCut(), Infinity);
+  s.push(frames(() => mp3Frame(), 10), 'mp3');
+  // 10 frames of 1152 samples at 44.1 kHz: 261.2 ms of the 2000.
+  t.is(Math.round(s.msToCut()), 2000 - Math.round((10 * 1152 * 1000) / 44100));
+  // 76 frames (1985 ms) make the first segment; the 14 after it are open.
+  t.is(s.push(frames(() => mp3Frame(), 80), 'mp3').length, 1);
+  t.is(Math.round(s.msToCut()), 2000 - Math.round((14 * 1152 * 1000) / 44100));
+});
