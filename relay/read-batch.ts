@@ -112,18 +112,33 @@ export interface BatchInput {
   deadlineMs: number;
   /** The mount's coalescing limit, ms (0: it publishes every chunk as it comes). */
   maxDelayMs: number;
+  /** ms until the coalescer's timer publishes what is staged; Infinity when nothing is. */
+  stagedMs: number;
 }
 
+export interface BatchPlan {
+  /** How long to leave the socket unread, ms; 0 = read on as data comes. */
+  delayMs: number;
+  /** The next read is when the coalescer would publish: it publishes what it read at once. */
+  publish: boolean;
+}
+
+/** A read planned for the coalescer's own deadline comes this much before it, not after. */
+const EARLY_MS = 10;
+
 /**
- * How long to leave the socket unread after a read, ms; 0 = read on as data comes. The wait is at
- * most what the coalescer would hold audio at this rate (its size target reached, else its delay),
- * and what the mount's other readers allow. Pure.
+ * After a read: the wait is at most what the coalescer would hold audio at this rate (its size
+ * target reached, else its delay, else the deadline of audio staged already), and what the
+ * mount's other readers allow. A read that comes for another reader (an HLS cut) does not publish:
+ * one more, smaller chunk per listener would be one more write each. Pure.
  */
-export function batchDelayMs(i: BatchInput): number {
-  if (i.maxDelayMs <= 0 || i.bytes <= 0 || !(i.sinceMs > 0) || i.sinceMs > RATE_GAP_MS) return 0;
+export function batchPlan(i: BatchInput): BatchPlan {
+  const on: BatchPlan = { delayMs: 0, publish: false };
+  if (i.maxDelayMs <= 0 || i.bytes <= 0 || !(i.sinceMs > 0) || i.sinceMs > RATE_GAP_MS) return on;
   const rate = i.bytes / i.sinceMs;
-  const delay = Math.min(i.maxDelayMs, CHUNK_TARGET / rate, i.deadlineMs);
-  return delay >= MIN_BATCH_MS ? Math.floor(delay) : 0;
+  const publishMs = Math.min(i.maxDelayMs, CHUNK_TARGET / rate, i.stagedMs - EARLY_MS);
+  const delay = Math.min(publishMs, i.deadlineMs);
+  return delay >= MIN_BATCH_MS ? { delayMs: Math.floor(delay), publish: publishMs <= i.deadlineMs } : on;
 }
 
 /**
@@ -137,17 +152,18 @@ export function batchDelayMs(i: BatchInput): number {
 export function readInBatches(socket: Socket, handle: SourceHandle, clock: Clock, input: (d: Buffer) => void): void {
   const { mount } = handle;
   let lastReadAt = -Infinity;
-  let batched = false;
+  let publish = false;
   let timer: Timer | null = null;
   socket.on('data', (d: Buffer) => {
     const now = clock.now();
     input(d);
-    // Audio read after a wait goes out now, as the coalescer's timer would have sent it.
-    if (batched && handle.active) mount.flush();
-    const delay = batchDelayMs({ bytes: d.length, sinceMs: now - lastReadAt, deadlineMs: readDeadlineMs(mount), maxDelayMs: mount.coalesceMs });
+    // Audio read when the coalescer would publish goes out now, as its timer would have sent it.
+    if (publish && handle.active) mount.flush();
+    const plan = batchPlan({ bytes: d.length, sinceMs: now - lastReadAt, deadlineMs: readDeadlineMs(mount), maxDelayMs: mount.coalesceMs, stagedMs: mount.publishDueInMs });
+    const delay = plan.delayMs;
     lastReadAt = now;
-    batched = delay > 0;
-    if (!batched || !handle.active || socket.destroyed) return;
+    publish = plan.publish;
+    if (delay <= 0 || !handle.active || socket.destroyed) return;
     if (!stopReading(socket)) return;
     timer = clock.after(delay, () => {
       timer = null;

@@ -18,6 +18,8 @@ export class Coalescer {
   #bytes = 0;
   #sync = true;
   #timer: Timer | null = null;
+  /** When the timer publishes what is staged (clock ms). */
+  #dueAt = Infinity;
   readonly #clock: Clock;
   readonly #publish: (chunk: Chunk) => void;
   readonly #maxDelayMs: number;
@@ -40,13 +42,22 @@ export class Coalescer {
     this.#pending.push(chunk.data);
     this.#bytes += chunk.data.length;
     if (this.#bytes >= CHUNK_TARGET || this.#maxDelayMs <= 0) this.flush();
-    else if (!this.#timer) this.#timer = this.#clock.after(this.#maxDelayMs, () => this.flush());
+    else if (!this.#timer) {
+      this.#dueAt = this.#clock.now() + this.#maxDelayMs;
+      this.#timer = this.#clock.after(this.#maxDelayMs, () => this.flush());
+    }
+  }
+
+  /** ms until the timer publishes what is staged; Infinity when nothing waits. */
+  dueInMs(): number {
+    return this.#timer ? this.#dueAt - this.#clock.now() : Infinity;
   }
 
   /** Publish what is staged now. */
   flush(): void {
     this.#timer?.cancel();
     this.#timer = null;
+    this.#dueAt = Infinity;
     if (this.#bytes === 0) return;
     const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#bytes);
     this.#pending = [];

@@ -103,6 +103,10 @@ export class Mount {
   get coalesceMs(): number {
     return this.#coalescer.maxDelayMs;
   }
+  /** ms until the coalescer publishes the audio staged now; Infinity when none is staged. */
+  get publishDueInMs(): number {
+    return this.#coalescer.dueInMs();
+  }
   get sourceIdleMs(): number {
     return this.#source ? this.#clock.now() - this.#source.lastDataAt : Infinity;
   }

@@ -2,29 +2,34 @@
 // after a read, from the rate that read shows, the coalescer's limits and what the mount's other
 // readers allow. Sources read that way end to end: test/relay/source-clients, ingest-*, hls-live.
 import test from 'ava';
-import { MIN_BATCH_MS, batchDelayMs, type BatchInput } from '../../relay/read-batch.ts';
+import { MIN_BATCH_MS, batchPlan, type BatchInput } from '../../relay/read-batch.ts';
 import { CHUNK_MAX_DELAY_MS, CHUNK_TARGET } from '../../stream/coalescer.ts';
 
-const base: BatchInput = { bytes: 418, sinceMs: 26, deadlineMs: Infinity, maxDelayMs: CHUNK_MAX_DELAY_MS };
+const base: BatchInput = { bytes: 418, sinceMs: 26, deadlineMs: Infinity, maxDelayMs: CHUNK_MAX_DELAY_MS, stagedMs: Infinity };
 
-const cases: Array<[string, Partial<BatchInput>, number]> = [
+const P = true;
+const cases: Array<[string, Partial<BatchInput>, number, boolean]> = [
   // 128 kbit/s: 16 bytes a ms, the 8 KiB target takes 512 ms: the coalescer's 500 ms decide.
-  ['128 kbit/s, frame by frame: the coalescer delay', {}, CHUNK_MAX_DELAY_MS],
-  ['128 kbit/s, a batch of 500 ms: the coalescer delay', { bytes: 8000, sinceMs: 500 }, CHUNK_MAX_DELAY_MS],
+  ['128 kbit/s, frame by frame: the coalescer delay', {}, CHUNK_MAX_DELAY_MS, P],
+  ['128 kbit/s, a batch of 500 ms: the coalescer delay', { bytes: 8000, sinceMs: 500 }, CHUNK_MAX_DELAY_MS, P],
   // 320 kbit/s: 40 bytes a ms, the target is reached after 204.8 ms.
-  ['320 kbit/s: when the coalescer would reach its target', { bytes: 8000, sinceMs: 200 }, Math.floor(CHUNK_TARGET / 40)],
-  ['2 Mbit/s: the target within a batch too short to pay, read on', { bytes: 250 * 100, sinceMs: 100 }, 0],
-  ['an HLS cut due in 300 ms', { deadlineMs: 300 }, 300],
-  ['an HLS cut due sooner than a batch is worth: read on', { deadlineMs: MIN_BATCH_MS - 1 }, 0],
-  ['an HLS cut overdue: read on', { deadlineMs: -40 }, 0],
-  ['the first read: no rate yet, read on', { sinceMs: Infinity }, 0],
-  ['the read after a silence: no rate yet, read on', { sinceMs: 5000 }, 0],
-  ['no coalescing on the mount: read on', { maxDelayMs: 0 }, 0],
-  ['an empty read: read on', { bytes: 0 }, 0],
+  ['320 kbit/s: when the coalescer would reach its target', { bytes: 8000, sinceMs: 200 }, Math.floor(CHUNK_TARGET / 40), P],
+  ['2 Mbit/s: the target within a batch too short to pay, read on', { bytes: 250 * 100, sinceMs: 100 }, 0, false],
+  ['audio staged, due in 340 ms: read 10 ms before and publish', { stagedMs: 340 }, 330, P],
+  ['audio staged, due sooner than a batch is worth: read on, the timer publishes', { stagedMs: MIN_BATCH_MS }, 0, false],
+  ['an HLS cut due in 300 ms: read then, without publishing', { deadlineMs: 300 }, 300, false],
+  ['an HLS cut due after the coalescer: the coalescer decides', { deadlineMs: 700 }, CHUNK_MAX_DELAY_MS, P],
+  ['an HLS cut due with the coalescer: one read for both', { deadlineMs: CHUNK_MAX_DELAY_MS }, CHUNK_MAX_DELAY_MS, P],
+  ['an HLS cut due sooner than a batch is worth: read on', { deadlineMs: MIN_BATCH_MS - 1 }, 0, false],
+  ['an HLS cut overdue: read on', { deadlineMs: -40 }, 0, false],
+  ['the first read: no rate yet, read on', { sinceMs: Infinity }, 0, false],
+  ['the read after a silence: no rate yet, read on', { sinceMs: 5000 }, 0, false],
+  ['no coalescing on the mount: read on', { maxDelayMs: 0 }, 0, false],
+  ['an empty read: read on', { bytes: 0 }, 0, false],
 ];
 
-for (const [title, input, expected] of cases) {
-  test(`batchDelayMs: ${title}`, (t) => {
-    t.is(batchDelayMs({ ...base, ...input }), expected);
+for (const [title, input, delayMs, publish] of cases) {
+  test(`batchPlan: ${title}`, (t) => {
+    t.deepEqual(batchPlan({ ...base, ...input }), { delayMs, publish });
   });
 }

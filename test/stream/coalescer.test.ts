@@ -25,3 +25,14 @@ test('a small chunk goes after the delay', publishes, undefined, [8000], CHUNK_M
 test('small chunks merge up to the target', publishes, undefined, [4000, 4000, 4000], 0, [12000]);
 test('a chunk of the target size goes at once', publishes, undefined, [CHUNK_TARGET], 0, [CHUNK_TARGET]);
 test('no delay: every chunk goes as it comes', publishes, 0, [8000, 417, 8000], 0, [8000, 417, 8000]);
+
+test('dueInMs: when the timer publishes what is staged', (t) => {
+  const clock = new FakeClock();
+  const c = new Coalescer(clock, () => {});
+  t.is(c.dueInMs(), Infinity);
+  c.stage({ data: Buffer.alloc(100), sync: true });
+  clock.advance(120);
+  t.is(c.dueInMs(), CHUNK_MAX_DELAY_MS - 120);
+  c.flush();
+  t.is(c.dueInMs(), Infinity);
+});
