@@ -123,6 +123,9 @@ export interface BatchPlan {
   publish: boolean;
 }
 
+/** A batch is about one coalesced chunk; a read of more than two is not a source in real time. */
+export const MAX_BATCH_BYTES = 2 * CHUNK_TARGET;
+
 /** A read planned for the coalescer's own deadline comes this much before it, not after. */
 const EARLY_MS = 10;
 
@@ -135,6 +138,9 @@ const EARLY_MS = 10;
 export function batchPlan(i: BatchInput): BatchPlan {
   const on: BatchPlan = { delayMs: 0, publish: false };
   if (i.maxDelayMs <= 0 || i.bytes <= 0 || !(i.sinceMs > 0) || i.sinceMs > RATE_GAP_MS) return on;
+  // More than a batch holds at most: the source is ahead (a file sent as fast as it goes, a
+  // backlog after a stall), and a pause would only let more pile up in the kernel.
+  if (i.bytes > MAX_BATCH_BYTES) return on;
   const rate = i.bytes / i.sinceMs;
   const publishMs = Math.min(i.maxDelayMs, CHUNK_TARGET / rate, i.stagedMs - EARLY_MS);
   const delay = Math.min(publishMs, i.deadlineMs);

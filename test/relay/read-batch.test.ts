@@ -2,7 +2,7 @@
 // after a read, from the rate that read shows, the coalescer's limits and what the mount's other
 // readers allow. Sources read that way end to end: test/relay/source-clients, ingest-*, hls-live.
 import test from 'ava';
-import { MIN_BATCH_MS, batchPlan, type BatchInput } from '../../relay/read-batch.ts';
+import { MAX_BATCH_BYTES, MIN_BATCH_MS, batchPlan, type BatchInput } from '../../relay/read-batch.ts';
 import { CHUNK_MAX_DELAY_MS, CHUNK_TARGET } from '../../stream/coalescer.ts';
 
 const base: BatchInput = { bytes: 418, sinceMs: 26, deadlineMs: Infinity, maxDelayMs: CHUNK_MAX_DELAY_MS, stagedMs: Infinity };
@@ -26,6 +26,8 @@ const cases: Array<[string, Partial<BatchInput>, number, boolean]> = [
   ['the read after a silence: no rate yet, read on', { sinceMs: 5000 }, 0, false],
   ['no coalescing on the mount: read on', { maxDelayMs: 0 }, 0, false],
   ['an empty read: read on', { bytes: 0 }, 0, false],
+  ['a read of more than two chunks (a source ahead of real time): read on', { bytes: MAX_BATCH_BYTES + 1, sinceMs: 1000 / 3 }, 0, false],
+  ['a read of two chunks in 700 ms: batched until the next chunk is due', { bytes: MAX_BATCH_BYTES, sinceMs: 700 }, 350, P],
 ];
 
 for (const [title, input, delayMs, publish] of cases) {
