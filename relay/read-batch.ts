@@ -114,6 +114,8 @@ export interface BatchInput {
   maxDelayMs: number;
   /** ms until the coalescer's timer publishes what is staged; Infinity when nothing is. */
   stagedMs: number;
+  /** The audio's own bitrate, from its frames, kbit/s; null when not known. */
+  audioKbps: number | null;
 }
 
 export interface BatchPlan {
@@ -122,6 +124,9 @@ export interface BatchPlan {
   /** The next read is when the coalescer would publish: it publishes what it read at once. */
   publish: boolean;
 }
+
+/** A read may bring audio this many times faster than it plays and still count as real time. */
+const REAL_TIME_SLACK = 1.5;
 
 /** A batch is about one coalesced chunk; a read of more than two is not a source in real time. */
 export const MAX_BATCH_BYTES = 2 * CHUNK_TARGET;
@@ -142,6 +147,9 @@ export function batchPlan(i: BatchInput): BatchPlan {
   // backlog after a stall), and a pause would only let more pile up in the kernel.
   if (i.bytes > MAX_BATCH_BYTES) return on;
   const rate = i.bytes / i.sinceMs;
+  // Only a source in real time: arriving no faster than its audio plays (bytes a ms = kbit/s ÷ 8),
+  // with room for a network's jitter. Unknown (no frames measured): read on.
+  if (i.audioKbps === null || !(i.audioKbps > 0) || rate > (REAL_TIME_SLACK * i.audioKbps) / 8) return on;
   const publishMs = Math.min(i.maxDelayMs, CHUNK_TARGET / rate, i.stagedMs - EARLY_MS);
   const delay = Math.min(publishMs, i.deadlineMs);
   return delay >= MIN_BATCH_MS ? { delayMs: Math.floor(delay), publish: publishMs <= i.deadlineMs } : on;
@@ -165,7 +173,7 @@ export function readInBatches(socket: Socket, handle: SourceHandle, clock: Clock
     input(d);
     // Audio read when the coalescer would publish goes out now, as its timer would have sent it.
     if (publish && handle.active) mount.flush();
-    const plan = batchPlan({ bytes: d.length, sinceMs: now - lastReadAt, deadlineMs: readDeadlineMs(mount), maxDelayMs: mount.coalesceMs, stagedMs: mount.publishDueInMs });
+    const plan = batchPlan({ bytes: d.length, sinceMs: now - lastReadAt, deadlineMs: readDeadlineMs(mount), maxDelayMs: mount.coalesceMs, stagedMs: mount.publishDueInMs, audioKbps: mount.measuredKbps });
     const delay = plan.delayMs;
     lastReadAt = now;
     publish = plan.publish;

@@ -103,6 +103,10 @@ export class Mount {
   get coalesceMs(): number {
     return this.#coalescer.maxDelayMs;
   }
+  /** The live source's bitrate measured from its frames (bytes over decoded duration), kbit/s; null when not known. */
+  get measuredKbps(): number | null {
+    return this.#source?.framer.measuredKbps?.() ?? null;
+  }
   /** ms until the coalescer publishes the audio staged now; Infinity when none is staged. */
   get publishDueInMs(): number {
     return this.#coalescer.dueInMs();
