@@ -155,6 +155,21 @@ export function batchPlan(i: BatchInput): BatchPlan {
   return delay >= MIN_BATCH_MS ? { delayMs: Math.floor(delay), publish: publishMs <= i.deadlineMs } : on;
 }
 
+/** How long a new source waits, at most, for a held connection's end to be read (wakeHeldSource), ms. */
+export const WAKE_MS = 100;
+const wakers = new WeakMap<Mount, () => Promise<void> | null>();
+
+/**
+ * While a source's socket is left unread (a batch), its encoder's end is not seen either: the
+ * kernel holds the FIN behind the unread bytes. An encoder that reconnects at once would find its
+ * mount still live and be refused (stream/takeover.ts). So before another source is admitted on a
+ * mount, the held socket is read at once; this resolves when that connection closed or after
+ * WAKE_MS, whichever comes first; null when nothing on the mount is held (decide now).
+ */
+export function wakeHeldSource(mount: Mount | undefined): Promise<void> | null {
+  return mount ? (wakers.get(mount)?.() ?? null) : null;
+}
+
 /**
  * Feeds `input` from the socket in batches (above) and publishes each batch on the handle's mount
  * as it is read. Every byte is still read, in order; only when changes. The source's idle time
@@ -168,24 +183,46 @@ export function readInBatches(socket: Socket, handle: SourceHandle, clock: Clock
   let lastReadAt = -Infinity;
   let publish = false;
   let timer: Timer | null = null;
+  /** Woken (wakeHeldSource): read on, so an end behind the bytes still unread is seen. */
+  let awake = false;
   socket.on('data', (d: Buffer) => {
     const now = clock.now();
     input(d);
     // Audio read when the coalescer would publish goes out now, as its timer would have sent it.
     if (publish && handle.active) mount.flush();
-    const plan = batchPlan({ bytes: d.length, sinceMs: now - lastReadAt, deadlineMs: readDeadlineMs(mount), maxDelayMs: mount.coalesceMs, stagedMs: mount.publishDueInMs, audioKbps: mount.measuredKbps });
+    const pace = mount.pacing;
+    const plan = batchPlan({ bytes: d.length, sinceMs: now - lastReadAt, deadlineMs: readDeadlineMs(mount), maxDelayMs: pace.coalesceMs, stagedMs: pace.publishDueInMs, audioKbps: pace.measuredKbps });
     const delay = plan.delayMs;
     lastReadAt = now;
     publish = plan.publish;
-    if (delay <= 0 || !handle.active || socket.destroyed) return;
+    if (delay <= 0 || awake || !handle.active || socket.destroyed) return;
     if (!stopReading(socket)) return;
     timer = clock.after(delay, () => {
       timer = null;
       if (!socket.destroyed) startReading(socket);
     });
   });
+  const wake = (): Promise<void> | null => {
+    if (timer === null || socket.destroyed || !handle.active) return null;
+    timer.cancel();
+    timer = null;
+    awake = true;
+    startReading(socket);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        awake = false;
+        wait.cancel();
+        socket.off('close', done);
+        resolve();
+      };
+      const wait = clock.after(WAKE_MS, done);
+      socket.once('close', done);
+    });
+  };
+  wakers.set(mount, wake);
   socket.once('close', () => {
     timer?.cancel();
     timer = null;
+    if (wakers.get(mount) === wake) wakers.delete(mount);
   });
 }

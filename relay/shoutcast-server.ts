@@ -7,6 +7,7 @@ import type { RelayContext } from '../stream/context.ts';
 import { OK2_REPLY, parseIcyHeaders, parsePasswordLine, type PasswordLine } from './shoutcast.ts';
 import { safeEqual } from '../stream/basic-auth.ts';
 import { LEGACY_CONTENT_TYPE, sourceCredentialsFor, streamSource } from './source-ingest.ts';
+import { wakeHeldSource } from './read-batch.ts';
 import { describeSource } from '../stream/source-headers.ts';
 import { plainAddress } from '../stream/client-ip.ts';
 import type { SourceInfo } from '../stream/types.ts';
@@ -101,6 +102,9 @@ async function login(ctx: RelayContext, socket: net.Socket): Promise<void> {
     if (block.kind === 'error') return drop(block.message);
     // Icecast replays the login as `SOURCE <mount>` with these headers; a refusal here would be
     // an HTTP 403 that a SHOUTcast encoder cannot read, so the connection is just closed.
+    // A live source whose end is not read yet is looked at first (relay/read-batch.ts).
+    await wakeHeldSource(ctx.registry.get(match.mount));
+    if (socket.destroyed) return;
     const admission = ctx.registry.admitSource(match.mount);
     if (!admission.ok) {
       socket.destroy();

@@ -16,7 +16,7 @@ import { DELIBERATE_ENDS, sourceEndNotice } from '../contracts/source-end.ts';
 import type { SourceAdmission } from '../stream/mount-registry.ts';
 import type { SourceInfo } from '../stream/types.ts';
 import type { Clock } from '../stream/clock.ts';
-import { readInBatches } from './read-batch.ts';
+import { readInBatches, wakeHeldSource } from './read-batch.ts';
 
 /** SOURCE without a Content-Type is an Icecast 1.x-style MP3 source (docs/icecast-compatibility.md#content-types). */
 export const LEGACY_CONTENT_TYPE = 'audio/mpeg';
@@ -59,7 +59,18 @@ export function ingestSource(ctx: RelayContext, socket: Socket, head: RequestHea
     ctx.events.emit('auth-failure', { channel: 'source', ip, mount: mountName, probe: auth === 'missing' });
     return refuse(socket, 'RELAY_SOURCE_AUTH');
   }
-  const admission = ctx.registry.admitSource(mountName, auth.ok);
+  // A live source whose end is not read yet (relay/read-batch.ts) is looked at first. The new
+  // connection is left paused meanwhile (stream/head-reader.ts), so none of its bytes are lost.
+  const settling = wakeHeldSource(ctx.registry.get(mountName));
+  if (settling === null) return admit(ctx, socket, head, rest, ip, auth.ok);
+  void settling.then(() => {
+    if (!socket.destroyed) admit(ctx, socket, head, rest, ip, auth.ok);
+  });
+}
+
+function admit(ctx: RelayContext, socket: Socket, head: RequestHead, rest: Buffer, ip: string, credentials: string): void {
+  const mountName = head.path;
+  const admission = ctx.registry.admitSource(mountName, credentials);
   if (!admission.ok) return refuse(socket, admission.code);
   let contentType = head.get('content-type')?.trim();
   if (!contentType) {

@@ -99,27 +99,17 @@ export class Mount {
     const declared = this.settings.overrides.bitrate ?? s?.info.description.bitrate ?? this.#audioInfo.bitrate;
     return planBurst(this.settings, { measured: s?.framer.measuredKbps?.() ?? this.#lastKbps, declared });
   }
-  /** How long audio may be staged before listeners get it, ms (stream/coalescer.ts; 0: not at all). */
-  get coalesceMs(): number {
-    return this.#coalescer.maxDelayMs;
-  }
-  /** The live source's bitrate measured from its frames (bytes over decoded duration), kbit/s; null when not known. */
-  get measuredKbps(): number | null {
-    return this.#source?.framer.measuredKbps?.() ?? null;
-  }
-  /** ms until the coalescer publishes the audio staged now; Infinity when none is staged. */
-  get publishDueInMs(): number {
-    return this.#coalescer.dueInMs();
+  /** For a batched reader (relay/read-batch.ts): how long audio may be staged, ms (stream/coalescer.ts; 0: not at all); ms until what is staged now is published (Infinity: nothing staged); the live source's bitrate measured from its frames, kbit/s (null: not known). */
+  get pacing(): { coalesceMs: number; publishDueInMs: number; measuredKbps: number | null } {
+    return { coalesceMs: this.#coalescer.maxDelayMs, publishDueInMs: this.#coalescer.dueInMs(), measuredKbps: this.#source?.framer.measuredKbps?.() ?? null };
   }
   get sourceIdleMs(): number {
     return this.#source ? this.#clock.now() - this.#source.lastDataAt : Infinity;
   }
-
   updateSettings(settings: MountSettings): void {
     this.settings = settings;
     this.queue.setRetain(Math.max(settings.queueSize, settings.burstSize ?? 0));
   }
-
   /** The credential key the live source connected with (stream/takeover.ts), null when idle. */
   get sourceCredentials(): string | null {
     return this.#source?.credentials ?? null;
@@ -225,10 +215,7 @@ export class Mount {
     this.events.emit('source-end', this, reason);
   }
 
-  /**
-   * Keep the listeners connected for `ms` while the source may come back (Icecast closes them at
-   * once, docs/icecast-compatibility.md#source-lifetime). 'source-gone' fires if it does not.
-   */
+  /** Keep the listeners connected for `ms` while the source may come back (Icecast closes them at once, docs/icecast-compatibility.md#source-lifetime); 'source-gone' fires if it does not. */
   hold(ms: number): void {
     this.#graceTimer?.cancel();
     this.#graceTimer = this.#clock.after(ms, () => {
