@@ -77,7 +77,10 @@ const restart = test.macro(async (t, codec: TestCodec) => {
     void fetch(`http://127.0.0.1:${stack.relayPort}/metrics`, { headers: { authorization: auth } }).then((r) => r.text()).then((text) => (scraped = text), () => {});
     return metric(scraped, 'icegate_gateway_holds_total', 'source') === 1 && metric(scraped, 'icegate_gateway_hold_seconds_total', 'source') > 0;
   }, 15_000, 'the hold figures in /metrics');
-  t.is(metric(scraped, 'icegate_gateway_holds_total', 'player'), 2);
+  // Each of the two players was held at least once; on a loaded machine the edge's pull can break
+  // a second time while the relay comes back (a pull before the source is back), a second hold.
+  const playerHolds = metric(scraped, 'icegate_gateway_holds_total', 'player');
+  t.true(playerHolds >= 2 && playerHolds <= 4, `player holds in /metrics: ${playerHolds}`);
   t.log(holds.join('\n'));
 });
 
